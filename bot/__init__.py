@@ -1,0 +1,1 @@
+"""云游热线 application: settings, app factory, CLI, conversation service."""

@@ -1,0 +1,48 @@
+"""The engine's action endpoint (``POST /webhook``), served by rasa-sdk inside the app."""
+
+import logging
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from rasa_sdk.executor import ActionExecutor
+from rasa_sdk.interfaces import ActionExecutionRejection, ActionNotFoundException
+
+import actions
+from bot.logs import request_id_var
+
+log = logging.getLogger(__name__)
+
+
+def create_router() -> APIRouter:
+    executor = ActionExecutor()
+    executor.register_package(actions)
+    router = APIRouter()
+
+    @router.get("/actions")
+    async def list_actions() -> list[dict[str, Any]]:
+        return [item.model_dump() for item in executor.list_actions()]
+
+    @router.post("/webhook")
+    async def webhook(request: Request) -> JSONResponse:
+        try:
+            action_call = await request.json()
+        except ValueError:
+            return JSONResponse({"error": "body must be JSON"}, status_code=400)
+        if not isinstance(action_call, dict):
+            return JSONResponse({"error": "body must be a JSON object"}, status_code=400)
+        metadata = (action_call.get("tracker") or {}).get("latest_message", {}).get(
+            "metadata"
+        ) or {}
+        request_id_var.set(str(metadata.get("request_id", "-")))
+        name = action_call.get("next_action")
+        try:
+            result = await executor.run(action_call)
+        except ActionExecutionRejection as exc:
+            return JSONResponse({"error": exc.message, "action_name": exc.action_name}, 400)
+        except ActionNotFoundException as exc:
+            return JSONResponse({"error": exc.message, "action_name": exc.action_name}, 404)
+        log.info("action %s ran for %s", name, action_call.get("sender_id"))
+        return JSONResponse(result.model_dump() if result else None)
+
+    return router

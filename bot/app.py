@@ -1,0 +1,112 @@
+"""The FastAPI application: channels, the action endpoint, health."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from anyio import to_thread
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+import actions.deps
+from bot.action_server import create_router as create_action_router
+from bot.conversation import ConversationService
+from bot.engine import EngineClient
+from bot.exceptions import EngineUnavailable, InvalidInput, MalformedRequest, PayloadTooLarge
+from bot.logs import configure_logging, new_request_id, request_id_var
+from bot.services import Services
+from bot.settings import PROJECT_DIR, Settings, get_settings
+from channels import web
+from knowledge_base.importer import read_csv
+
+log = logging.getLogger(__name__)
+DEMO_KB = PROJECT_DIR / "knowledge_base" / "demo" / "faq.csv"
+
+
+def seed_demo_kb(services: Services) -> None:
+    if services.faqs.count() == 0 and DEMO_KB.exists():
+        changed = services.faqs.upsert_many(read_csv(DEMO_KB), changed_by="demo-seed")
+        log.info("seeded the demo knowledge base: %d FAQs", changed)
+        services.kb.reload()
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        configure_logging(settings.log_level)
+        services = await to_thread.run_sync(Services.build, settings)
+        await to_thread.run_sync(seed_demo_kb, services)
+        actions.deps.configure(services)
+        engine = EngineClient(
+            settings.engine_url, token=settings.engine_token, timeout=settings.engine_timeout
+        )
+        app.state.services = services
+        app.state.engine = engine
+        app.state.conversation = ConversationService(
+            engine=engine, messages=services.messages, kb=services.kb
+        )
+        log.info("app ready: %d FAQs, engine at %s", services.kb.size, settings.engine_url)
+        yield
+        await engine.aclose()
+        actions.deps.configure(None)
+        services.close()
+
+    app = FastAPI(title="云游热线", lifespan=lifespan)
+    app.include_router(create_action_router())
+
+    @app.middleware("http")
+    async def request_id(request: Request, call_next):
+        request_id_var.set(request.headers.get("x-request-id") or new_request_id())
+        response = await call_next(request)
+        response.headers["x-request-id"] = request_id_var.get()
+        return response
+
+    @app.exception_handler(InvalidInput)
+    async def invalid_input(request: Request, exc: InvalidInput) -> JSONResponse:
+        status = (
+            413
+            if isinstance(exc, PayloadTooLarge)
+            else 400
+            if isinstance(exc, MalformedRequest)
+            else 422
+        )
+        log.info("refused %s %s with %d: %s", request.method, request.url.path, status, exc)
+        return JSONResponse({"error": str(exc)}, status_code=status)
+
+    @app.post("/channels/web")
+    async def web_channel(request: Request) -> dict[str, Any]:
+        declared = int(request.headers.get("content-length") or 0)
+        if declared > web.MAX_BODY_BYTES:
+            raise PayloadTooLarge(f"请求过大：最多 {web.MAX_BODY_BYTES // 1024} KB")
+        inbound = web.parse(await request.body(), max_chars=settings.max_message_chars)
+        replies = await request.app.state.conversation.handle(inbound)
+        return web.render(replies)
+
+    @app.get("/healthz")
+    async def healthz(request: Request) -> JSONResponse:
+        services: Services = request.app.state.services
+        database: dict[str, Any]
+        try:
+            database = {"ok": await to_thread.run_sync(services.db.ping)}
+        except Exception as exc:  # noqa: BLE001 - health reports any failure as data
+            database = {"ok": False, "error": type(exc).__name__}
+        engine: dict[str, Any]
+        try:
+            status = await request.app.state.engine.status()
+            engine = {"ok": True, "model": status.get("model_file")}
+        except EngineUnavailable as exc:
+            engine = {"ok": False, "error": str(exc)}
+        index = {"ok": services.kb.size > 0, "faqs": services.kb.size}
+        healthy = database["ok"] and engine["ok"] and index["ok"]
+        body = {
+            "status": "ok" if healthy else "degraded",
+            "engine": engine,
+            "database": database,
+            "index": index,
+        }
+        return JSONResponse(body, status_code=200 if database["ok"] else 503)
+
+    return app

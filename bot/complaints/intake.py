@@ -1,0 +1,105 @@
+"""Reading a complaint out of the tourist's words: category, target, time, phone, summary."""
+
+import re
+
+# Patterns, tried in order: the first that matches names the category.
+CATEGORIES: dict[str, re.Pattern[str]] = {
+    name: re.compile(pattern)
+    for name, pattern in {
+        "强制购物": r"强制购物|(强迫|逼|硬拉|非要|拉|带)[^，。,.]{0,8}(购物|买|消费|进店)"
+        r"|不买[^，。,.]{0,4}不让|购物店|购物点",
+        "价格欺诈": r"价格欺诈|宰客|乱收费|多收|天价|虚高|明码标价|缺斤短两|坑钱|被坑|黑心|乱涨价"
+        r"|加价|收费不合理|价格不一样|欺诈|收了[^，。,.]{0,4}(百|千|块)",
+        "服务态度": r"态度|骂人|爱答不理|不耐烦|辱骂|甩脸|很凶|凶我|吼|骂我|不理人",
+        "安全隐患": r"安全|隐患|危险|护栏|塌|超载|消防|设施坏|松动|没有防护",
+        "合同违约": r"合同|行程|缩水|擅自改|降低标准|没按约定|甩团|不按|违约|更换",
+        "退费纠纷": r"退款|退费|退钱|不退|押金|退票|退订|扣钱",
+        "环境卫生": r"卫生|脏|厕所|垃圾|臭|蟑螂|不干净|异味|苍蝇",
+        "其他": r"其他",
+    }.items()
+}
+ROLES = (
+    "导游",
+    "领队",
+    "司机",
+    "旅行社",
+    "酒店",
+    "宾馆",
+    "客栈",
+    "民宿",
+    "饭店",
+    "餐馆",
+    "餐厅",
+    "商店",
+    "购物店",
+    "景区",
+    "索道",
+    "缆车",
+    "游船",
+    "观光车",
+    "出租车",
+    "农家乐",
+    "特产店",
+    "售票处",
+    "售票员",
+    "工作人员",
+    "保安",
+    "停车场",
+)
+PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+PHONE_LIKE = re.compile(r"\d[\d\s-]{5,}\d")
+TIME = re.compile(
+    r"((大前天|前天|昨天|今天|今早|昨晚|上周[一二三四五六日天]?|这周[一二三四五六日天]?|周[一二三四五六日天]"
+    r"|星期[一二三四五六日天]|\d{1,2}月\d{1,2}[日号]|\d{1,2}[日号]|上个月|刚才|刚刚)"
+    r"(早上|上午|中午|下午|傍晚|晚上|凌晨)?(\d{1,2}点(半|\d{1,2}分)?)?)"
+    r"|((早上|上午|中午|下午|傍晚|晚上|凌晨)\d{1,2}点(半|\d{1,2}分)?)"
+)
+
+
+def classify_category(text: str) -> str | None:
+    for category, pattern in CATEGORIES.items():
+        if pattern.search(text):
+            return category
+    return None
+
+
+def find_target(text: str, businesses: list[str]) -> str | None:
+    """The business named, with the role in it when one is said (云游国际旅行社的导游)."""
+    business = businesses[0] if businesses else None
+    rest = text.replace(business, " ") if business else text
+    roles = [role for role in ROLES if role in rest]
+    role = min(roles, key=rest.index) if roles else None
+    if business:
+        return f"{business}（{role}）" if role else business
+    return role
+
+
+def find_phone(text: str) -> str | None:
+    match = PHONE.search(text.replace(" ", "").replace("-", ""))
+    return match.group(0) if match else None
+
+
+def looks_like_phone(text: str) -> bool:
+    return bool(PHONE_LIKE.search(text))
+
+
+def find_time(text: str) -> str | None:
+    match = TIME.search(text)
+    return match.group(0) if match else None
+
+
+def mask_phone(phone: str) -> str:
+    return phone[:3] + "****" + phone[-4:] if len(phone) >= 7 else "****"
+
+
+def summary(slots: dict[str, str | None]) -> str:
+    return (
+        "请核对您的投诉信息：\n"
+        f"投诉对象：{slots.get('target')}\n"
+        f"问题类别：{slots.get('category')}\n"
+        f"发生地点：{slots.get('place')}\n"
+        f"发生时间：{slots.get('incident_time')}\n"
+        f"联系电话：{mask_phone(slots.get('phone') or '')}\n"
+        f"事情经过：{slots.get('description')}\n"
+        "信息无误请回复“确认”，需要修改请直接说出要改的内容。"
+    )

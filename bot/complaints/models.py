@@ -1,0 +1,45 @@
+import enum
+from datetime import datetime
+
+from sqlalchemy import DateTime, Enum, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.db import Base, utcnow
+
+
+class Status(enum.StrEnum):
+    received = "已受理"
+    assigned = "已派单"
+    in_progress = "处理中"
+    replied = "已答复"
+    closed = "已回访"
+    rejected = "不予受理"
+
+
+class Complaint(Base):
+    __tablename__ = "complaints"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(24), unique=True)
+    idempotency_key: Mapped[str] = mapped_column(String(160), unique=True)
+    status: Mapped[Status] = mapped_column(
+        Enum(Status, native_enum=False, length=16), default=Status.received
+    )
+    channel: Mapped[str] = mapped_column(String(16))
+    sender: Mapped[str] = mapped_column(String(128), index=True)
+    phone: Mapped[str] = mapped_column(String(20))
+    target: Mapped[str] = mapped_column(Text)
+    incident_time: Mapped[str] = mapped_column(Text)
+    place: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(16))
+    description: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class DailySequence(Base):
+    """The last complaint number handed out per day; incremented under a row lock."""
+
+    __tablename__ = "complaint_sequences"
+
+    day: Mapped[str] = mapped_column(String(8), primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,75 @@
+"""Commit a work order exactly once and look it up by number."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.complaints.models import Complaint, DailySequence
+from bot.db import Database, utcnow
+
+
+@dataclass(frozen=True)
+class ComplaintDraft:
+    channel: str
+    sender: str
+    phone: str
+    target: str
+    incident_time: str
+    place: str
+    category: str
+    description: str
+
+
+class ComplaintService:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def submit(
+        self, draft: ComplaintDraft, *, idempotency_key: str, now: datetime | None = None
+    ) -> Complaint:
+        """Commit the work order; the same key always returns the same work order."""
+        for _attempt in range(5):
+            existing = self.by_key(idempotency_key)
+            if existing is not None:
+                return existing
+            try:
+                with self._db.session() as session:
+                    complaint = Complaint(
+                        number=self._next_number(session, now or utcnow()),
+                        idempotency_key=idempotency_key,
+                        **draft.__dict__,
+                    )
+                    session.add(complaint)
+                return complaint
+            except IntegrityError:
+                continue  # a concurrent submit with the same key won: return its order
+        raise RuntimeError("could not commit the complaint")
+
+    @staticmethod
+    def _next_number(session: Session, now: datetime) -> str:
+        day = f"{now:%Y%m%d}"
+        dialect = session.get_bind().dialect.name
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        session.execute(insert(DailySequence).values(day=day, last=0).on_conflict_do_nothing())
+        last = session.scalar(
+            update(DailySequence)
+            .where(DailySequence.day == day)
+            .values(last=DailySequence.last + 1)
+            .returning(DailySequence.last)
+        )
+        return f"TS{day}{last:03d}"
+
+    def by_key(self, idempotency_key: str) -> Complaint | None:
+        with self._db.session() as session:
+            return session.scalar(
+                select(Complaint).where(Complaint.idempotency_key == idempotency_key)
+            )
+
+    def get(self, number: str) -> Complaint | None:
+        with self._db.session() as session:
+            return session.scalar(select(Complaint).where(Complaint.number == number.upper()))

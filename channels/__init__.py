@@ -1,0 +1,1 @@
+"""Channel adapters: each verifies a request, parses it to an Inbound, renders Replies."""

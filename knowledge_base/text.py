@@ -1,0 +1,77 @@
+"""Chinese text normalization and tokenization shared by indexing and querying."""
+
+import re
+import threading
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+import jieba
+
+from bot.settings import PROJECT_DIR
+
+USER_DICTIONARY = PROJECT_DIR / "nlu_data" / "jieba" / "userdict.txt"
+FILLERS = (
+    "那个",
+    "就是说",
+    "就是",
+    "然后",
+    "这个",
+    "嗯",
+    "呃",
+    "啊",
+    "额",
+    "哦",
+    "请问",
+    "你好",
+    "您好",
+    "我想问一下",
+    "我想问",
+    "想问一下",
+    "问一下",
+    "麻烦问下",
+    "请教一下",
+)
+STOPWORDS = frozenset(
+    "的 了 吗 呢 吧 啊 呀 嘛 么 我 我们 你 你们 是 在 有 没有 要 想 能 可以 怎么 怎样 "
+    "一下 请 问 下 个 这 那 就 都 也 还 和 跟 去 到 给 多少".split()
+)
+_NON_WORD = re.compile(r"[^\w]+")
+_CJK = re.compile(r"[\u4e00-\u9fff]+")
+_lock = threading.Lock()
+
+
+def normalize(text: str) -> str:
+    """Full-width to half-width, lower case, fillers and punctuation removed."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    for filler in FILLERS:
+        text = text.replace(filler, " ")
+    return " ".join(_NON_WORD.sub(" ", text).split())
+
+
+@lru_cache(maxsize=1)
+def _tokenizer(dictionary: Path = USER_DICTIONARY) -> jieba.Tokenizer:
+    with _lock:
+        tokenizer = jieba.Tokenizer()
+        tokenizer.initialize()
+        if dictionary.exists():
+            with dictionary.open("rb") as words_file:  # jieba leaves a path's file open
+                tokenizer.load_userdict(words_file)
+        return tokenizer
+
+
+def words(text: str) -> list[str]:
+    tokenizer = _tokenizer()
+    return [w for w in tokenizer.lcut(normalize(text)) if w.strip() and w not in STOPWORDS]
+
+
+def char_bigrams(text: str) -> list[str]:
+    grams: list[str] = []
+    for run in _CJK.findall(normalize(text)):
+        grams.extend(run[i : i + 2] for i in range(len(run) - 1))
+    return grams
+
+
+def tokens(text: str) -> list[str]:
+    """Words plus character bigrams: words carry meaning, bigrams survive typos and odd splits."""
+    return words(text) + ["#" + gram for gram in char_bigrams(text)]

@@ -1,0 +1,57 @@
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from bot.complaints.models import Complaint, Status
+from bot.complaints.service import ComplaintDraft, ComplaintService
+from bot.db import Database
+
+DRAFT = ComplaintDraft(
+    channel="web",
+    sender="web:u1",
+    phone="13812345678",
+    target="云游国际旅行社（导游）",
+    incident_time="昨天下午",
+    place="云溪古镇",
+    category="强制购物",
+    description="导游强迫我们去玉器店购物",
+)
+NOW = datetime(2026, 11, 23, 10, 0)
+
+
+def test_numbers_are_ts_date_and_a_daily_sequence(db: Database) -> None:
+    service = ComplaintService(db)
+    first = service.submit(DRAFT, idempotency_key="a", now=NOW)
+    second = service.submit(DRAFT, idempotency_key="b", now=NOW)
+    next_day = service.submit(DRAFT, idempotency_key="c", now=datetime(2026, 11, 24, 9))
+    assert (first.number, second.number) == ("TS20261123001", "TS20261123002")
+    assert next_day.number == "TS20261124001"
+    assert first.status == Status.received
+    assert service.get("ts20261123002") is not None
+
+
+def test_the_same_key_never_makes_two_work_orders(db: Database) -> None:
+    service = ComplaintService(db)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        numbers = set(
+            pool.map(lambda _: service.submit(DRAFT, idempotency_key="k").number, range(16))
+        )
+    assert numbers == {next(iter(numbers))}
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Complaint)) == 1
+
+
+def test_concurrent_different_complaints_get_distinct_numbers(db: Database) -> None:
+    service = ComplaintService(db)
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        numbers = list(
+            pool.map(
+                lambda i: service.submit(DRAFT, idempotency_key=f"k{i}", now=NOW).number, range(12)
+            )
+        )
+    assert sorted(numbers) == [f"TS20261123{i:03d}" for i in range(1, 13)]
+
+
+def test_unknown_number_is_none(db: Database) -> None:
+    assert ComplaintService(db).get("TS20990101001") is None
