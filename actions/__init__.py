@@ -1,0 +1,1 @@
+"""Rasa custom actions, served by the app's action endpoint (rasa-sdk)."""

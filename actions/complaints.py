@@ -1,0 +1,196 @@
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import AllSlotsReset, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.deps import channel_of, services
+from bot.complaints import intake
+from bot.complaints.service import ComplaintDraft
+
+FORM = "complaint_form"
+FORM_SLOTS = (
+    "description",
+    "target",
+    "category",
+    "place",
+    "incident_time",
+    "phone",
+    "confirmation",
+)
+MIN_DESCRIPTION_CHARS = 8
+
+
+def _entities(tracker: Tracker, entity: str) -> list[str]:
+    return [str(value) for value in tracker.get_latest_entity_values(entity)]
+
+
+def _free_text(tracker: Tracker, slot: str) -> str | None:
+    """The message as the answer to the question we asked, unless it was about something else."""
+    if tracker.get_slot("requested_slot") != slot:
+        return None
+    message = tracker.latest_message
+    if message.get("entities") or message.get("intent", {}).get("name") in ("affirm", "deny"):
+        return None
+    return (message.get("text") or "").strip() or None
+
+
+class ValidateComplaintForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_complaint_form"
+
+    def extract_description(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict[str, Any]:
+        text = (tracker.latest_message.get("text") or "").strip()
+        first_message = tracker.get_slot("requested_slot") is None
+        if (
+            first_message
+            and len(text) >= MIN_DESCRIPTION_CHARS
+            and not tracker.get_slot("description")
+        ):
+            return {"description": text}
+        answer = _free_text(tracker, "description")
+        return {"description": answer} if answer else {}
+
+    def extract_target(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict[str, Any]:
+        text = tracker.latest_message.get("text") or ""
+        target = intake.find_target(text, _entities(tracker, "business"))
+        if target and (not tracker.get_slot("target") or _entities(tracker, "business")):
+            return {"target": target}
+        answer = _free_text(tracker, "target")
+        return {"target": answer} if answer else {}
+
+    def extract_category(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict[str, Any]:
+        category = intake.classify_category(tracker.latest_message.get("text") or "")
+        if category and (
+            not tracker.get_slot("category") or tracker.get_slot("requested_slot") == "category"
+        ):
+            return {"category": category}
+        if tracker.get_slot("requested_slot") == "category":
+            return {"category": "其他"}  # the tourist answered in their own words
+        return {}
+
+    def extract_place(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict[str, Any]:
+        places = _entities(tracker, "place")
+        if places:
+            return {"place": places[0]}
+        answer = _free_text(tracker, "place")
+        return {"place": answer} if answer else {}
+
+    def extract_incident_time(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict[str, Any]:
+        text = tracker.latest_message.get("text") or ""
+        found = _entities(tracker, "time") or [t for t in [intake.find_time(text)] if t]
+        if found:
+            return {"incident_time": found[0]}
+        answer = _free_text(tracker, "incident_time")
+        return {"incident_time": answer} if answer else {}
+
+    def extract_phone(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict[str, Any]:
+        text = tracker.latest_message.get("text") or ""
+        phone = next(iter(_entities(tracker, "phone")), None) or intake.find_phone(text)
+        if phone and intake.PHONE.fullmatch(phone):
+            return {"phone": phone}
+        asked = tracker.get_slot("requested_slot") == "phone"
+        if asked or intake.looks_like_phone(text):
+            dispatcher.utter_message(
+                text="这个手机号好像不对，请输入11位中国大陆手机号，例如13812345678。"
+            )
+            return {"phone": tracker.get_slot("phone") if not asked else None}
+        return {}
+
+    def validate_confirmation(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict[str, Any]:
+        return {"confirmation": True if value is True else None}
+
+
+class ActionAskConfirmation(Action):
+    def name(self) -> str:
+        return "action_ask_confirmation"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        if tracker.latest_message.get("intent", {}).get("name") == "deny":
+            dispatcher.utter_message(
+                text="好的，请直接告诉我要修改的内容，例如“手机号是13812345678”或“地点是翠湖公园”。"
+            )
+            return []
+        slots = {name: tracker.get_slot(name) for name in FORM_SLOTS}
+        dispatcher.utter_message(
+            text=intake.summary(slots),
+            buttons=[
+                {"title": "确认提交", "payload": "确认"},
+                {"title": "需要修改", "payload": "不对"},
+            ],
+        )
+        return []
+
+
+class ActionSubmitComplaint(Action):
+    def name(self) -> str:
+        return "action_submit_complaint"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        slots = {name: tracker.get_slot(name) or "" for name in FORM_SLOTS[:-1]}
+        draft = ComplaintDraft(
+            channel=channel_of(tracker.latest_message), sender=tracker.sender_id, **slots
+        )
+        complaint = services().complaints.submit(draft, idempotency_key=_form_run_key(tracker))
+        dispatcher.utter_message(
+            text=f"您的投诉已受理，投诉单号：{complaint.number}。工作人员将在5个工作日内联系您，"
+            "您可以随时发送单号查询处理进度。",
+            json_message={"complaint_number": complaint.number},
+        )
+        return [AllSlotsReset(), SlotSet("complaint_number", complaint.number)]
+
+
+def _form_run_key(tracker: Tracker) -> str:
+    """One key per run of the form: a retried submit of the same run finds the same order."""
+    started = max(
+        (
+            e.get("timestamp", 0)
+            for e in tracker.events
+            if e.get("event") == "active_loop" and e.get("name") == FORM
+        ),
+        default=0,
+    )
+    return f"{tracker.sender_id}:{started}"
+
+
+class ActionComplaintStatus(Action):
+    def name(self) -> str:
+        return "action_complaint_status"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        number = next(iter(_entities(tracker, "complaint_number")), None) or tracker.get_slot(
+            "complaint_number"
+        )
+        if not number:
+            dispatcher.utter_message(text="请提供您的投诉单号（以TS开头，例如TS20261123001）。")
+            return []
+        complaint = services().complaints.get(str(number))
+        if complaint is None:
+            dispatcher.utter_message(text=f"没有查到单号为 {number} 的投诉，请核对后再试。")
+            return [SlotSet("complaint_number", None)]
+        dispatcher.utter_message(
+            text=f"投诉单 {complaint.number} 当前状态：{complaint.status}。"
+            "如需查看处理详情，请提供投诉时登记手机号的后四位。",
+            json_message={"complaint_number": complaint.number, "status": str(complaint.status)},
+        )
+        return [SlotSet("complaint_number", complaint.number)]

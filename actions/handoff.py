@@ -1,0 +1,70 @@
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.safety import EMERGENCY_MESSAGE, HANDOFF_MESSAGE
+
+INTENT_LABELS = {
+    "ask_faq": "咨询旅游问题",
+    "complain": "投诉",
+    "complaint_status": "查询投诉进度",
+    "human_handoff": "转人工客服",
+    "emergency": "紧急求助",
+    "greet": "打招呼",
+    "goodbye": "结束对话",
+    "thank": "表示感谢",
+    "affirm": "确认",
+    "deny": "否定",
+    "chitchat": "闲聊",
+    "inform": "补充信息",
+    "out_of_scope": "其他问题",
+}
+
+
+class ActionEmergency(Action):
+    def name(self) -> str:
+        return "action_emergency"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        dispatcher.utter_message(
+            text=EMERGENCY_MESSAGE, json_message={"handoff": True, "alert": "emergency"}
+        )
+        return [SlotSet("handoff", True)]
+
+
+class ActionHandoff(Action):
+    def name(self) -> str:
+        return "action_handoff"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        dispatcher.utter_message(text=HANDOFF_MESSAGE, json_message={"handoff": True})
+        return [SlotSet("handoff", True)]
+
+
+class ActionDefaultAskAffirmation(Action):
+    """First stage of the two-stage fallback, in Chinese (Rasa's default asks in English)."""
+
+    def name(self) -> str:
+        return "action_default_ask_affirmation"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        ranking = tracker.latest_message.get("intent_ranking") or []
+        candidates = [r["name"] for r in ranking if r.get("name") not in (None, "nlu_fallback")]
+        intent = candidates[0] if candidates else "out_of_scope"
+        label = INTENT_LABELS.get(intent, intent)
+        dispatcher.utter_message(
+            text=f"请问您是想{label}吗？",
+            buttons=[
+                {"title": "是的", "payload": f"/{intent}"},
+                {"title": "都不是", "payload": "/out_of_scope"},
+            ],
+        )
+        return []

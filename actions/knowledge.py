@@ -1,0 +1,36 @@
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.deps import channel_of, services
+from bot.safety import NO_ANSWER_MESSAGE
+
+SHORT_CHANNELS = {"sms", "voice"}
+
+
+class ActionAnswerFaq(Action):
+    def name(self) -> str:
+        return "action_answer_faq"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        text = tracker.latest_message.get("text") or ""
+        result = services().kb.search(text, k=3)
+        if result.decision == "answer":
+            best = result.hits[0]
+            short = channel_of(tracker.latest_message) in SHORT_CHANNELS and best.short_answer
+            dispatcher.utter_message(
+                text=short or best.answer, json_message={"faq_id": best.id, "decision": "answer"}
+            )
+        elif result.decision == "clarify":
+            questions = [hit.question for hit in result.hits]
+            listing = "\n".join(f"{i}. {q}" for i, q in enumerate(questions, start=1))
+            dispatcher.utter_message(
+                text=f"您是不是想问：\n{listing}",
+                buttons=[{"title": q, "payload": q} for q in questions],
+            )
+        else:
+            dispatcher.utter_message(text=NO_ANSWER_MESSAGE)
+        return []
