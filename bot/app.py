@@ -28,7 +28,7 @@ def seed_demo_kb(services: Services) -> None:
     if services.faqs.count() == 0 and DEMO_KB.exists():
         changed = services.faqs.upsert_many(read_csv(DEMO_KB), changed_by="demo-seed")
         log.info("seeded the demo knowledge base: %d FAQs", changed)
-        services.kb.reload()
+        services.kb.sync()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -39,6 +39,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         configure_logging(settings.log_level)
         services = await to_thread.run_sync(Services.build, settings)
         await to_thread.run_sync(seed_demo_kb, services)
+        services.watcher.start()
         actions.deps.configure(services)
         engine = EngineClient(
             settings.engine_url, token=settings.engine_token, timeout=settings.engine_timeout

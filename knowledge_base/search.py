@@ -1,13 +1,65 @@
-"""The knowledge base as the rest of the app sees it: search, then answer / clarify / none."""
+"""The knowledge base as the rest of the app sees it: hybrid search, then answer / clarify / none.
 
+Dense (faiss over every question and similar question, best text per FAQ) and lexical (BM25 over
+jieba words and character bigrams) retrieve candidates; place names heard wrong by ASR are first
+rewritten by pinyin. A fitted logistic combiner scores each candidate; its probability ranks them
+and decides (see ``calibration``). ``sync`` brings the index in line with the database in place:
+only the FAQs whose version changed are removed, re-embedded and added.
+"""
+
+import logging
+import math
 import threading
+from collections import Counter
 from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
+from knowledge_base import calibration as calibration_file
+from knowledge_base.calibration import Calibration, Decision
+from knowledge_base.dense import DenseIndex
+from knowledge_base.embedding import Embedder
 from knowledge_base.lexical import BM25Index
+from knowledge_base.pinyin import NameMatcher, default_matcher
 from knowledge_base.store import Faq, FaqStore
+from knowledge_base.text import normalize, tokens, words
 
-Decision = Literal["answer", "clarify", "none"]
+log = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=500_000)
+def _prepare(text: str) -> str:
+    return default_matcher().canonicalize(normalize(text))
+
+
+def content_words(prepared: str) -> set[str]:
+    return {w for w in words(prepared) if len(w) >= 2}
+
+
+def _unexplained(prepared: str, full_text: str, word_df: Counter[str], faqs: int) -> float:
+    """The share of the query's informative words (by idf over the FAQs) that the FAQ's
+    question, similar questions and answer never mention: high for near-miss questions."""
+    weights = {w: math.log(1 + (faqs + 0.5) / (word_df[w] + 0.5)) for w in content_words(prepared)}
+    total = sum(weights.values())
+    if not total:
+        return 0.0
+    return sum(weight for w, weight in weights.items() if w not in full_text) / total
+
+
+CANDIDATES = 10  # FAQs taken from each retriever before the combiner ranks them
+DENSE_ROWS = 64  # texts fetched from faiss to find those FAQs
+
+# Without a fitted calibration for the configured model (e.g. a user's own st: model before
+# `scripts/calibrate_kb.py` ran) the KB still works on lexical evidence alone, cautiously.
+LEXICAL_ONLY = Calibration(
+    features=("lexical", "coverage"),
+    weights=(6.0, 6.0),
+    bias=-8.0,
+    answer=0.9,
+    clarify=0.5,
+    fitted_on="fallback: no calibration for this embedding model",
+)
 
 
 @dataclass(frozen=True)
@@ -44,64 +96,284 @@ class SearchResult:
 
 
 @dataclass(frozen=True)
-class Thresholds:
-    answer: float = 0.5
-    clarify: float = 0.3
-    margin: float = 0.05  # answer outright only when the best FAQ leads the next by this much
+class Entry:
+    """What the index holds of one FAQ version."""
+
+    id: str
+    version: int
+    question: str
+    answer: str
+    short_answer: str | None
+    texts: tuple[str, ...]
+
+    @classmethod
+    def of(cls, faq: Faq) -> "Entry":
+        return cls(
+            id=faq.id,
+            version=faq.version,
+            question=faq.question,
+            answer=faq.answer,
+            short_answer=faq.short_answer,
+            texts=(faq.question, *faq.similar_questions),
+        )
+
+
+@dataclass(frozen=True)
+class Candidate:
+    entry: Entry
+    features: dict[str, float]
+    sources: frozenset[str]  # the retrievers that proposed it: "dense", "lexical"
 
 
 class KnowledgeBase:
-    def __init__(self, store: FaqStore, thresholds: Thresholds | None = None) -> None:
+    def __init__(
+        self,
+        store: FaqStore,
+        embedder: Embedder | None = None,
+        *,
+        calibration: Calibration | None = None,
+        index_path: Path | None = None,
+        matcher: NameMatcher | None = None,
+    ) -> None:
         self._store = store
-        self.thresholds = thresholds or Thresholds()
-        self._lock = threading.Lock()
-        self._faqs: list[Faq] = []
-        self._doc_owner: list[int] = []
-        self._index = BM25Index()
-
-    def reload(self) -> None:
-        faqs = self._store.live()
-        owners: list[int] = []
-        texts: list[str] = []
-        for position, faq in enumerate(faqs):
-            for text in [faq.question, *faq.similar_questions]:
-                owners.append(position)
-                texts.append(text)
-        index = BM25Index().build(texts)
-        with self._lock:
-            self._faqs, self._doc_owner, self._index = faqs, owners, index
+        self._embedder = embedder
+        self._index_path = index_path
+        self._matcher = matcher  # None: the user dictionary's names, with a shared cache
+        if calibration is None and embedder is not None:
+            calibration = calibration_file.load(embedder.name)
+        if calibration is None or (embedder is None and "dense" in calibration.features):
+            calibration = LEXICAL_ONLY
+        self.calibration = calibration
+        self._lock = threading.Lock()  # guards the indexes and the maps below
+        self._sync_lock = threading.Lock()  # one sync at a time
+        self._entries: dict[str, Entry] = {}
+        self._rows_of: dict[str, list[int]] = {}
+        self._owner: dict[int, str] = {}
+        self._next_row = 0
+        self._lexical = BM25Index()
+        self._full_text: dict[str, str] = {}  # prepared question, similar questions and answer
+        self._word_df: Counter[str] = Counter()  # in how many FAQs' full text a word occurs
+        self._dense = DenseIndex(embedder.dim) if embedder is not None else None
+        self.revision = -1
 
     @property
     def size(self) -> int:
-        return len(self._faqs)
+        return len(self._entries)
+
+    @property
+    def model(self) -> str:
+        return self._embedder.name if self._embedder is not None else "lexical"
+
+    # --- keeping the index in line with the database -----------------------------------------
+
+    def store_revision(self) -> int:
+        return self._store.revision()
+
+    def load_saved(self) -> bool:
+        """Reuse the persisted faiss index of the same model; ``sync`` then fixes what changed."""
+        if self._index_path is None or self._embedder is None:
+            return False
+        loaded = DenseIndex.load(self._index_path)
+        if loaded is None or loaded[1].get("model") != self._embedder.name:
+            return False
+        dense, meta = loaded
+        saved = {int(row): (faq_id, version) for row, (faq_id, version) in meta["rows"].items()}
+        with self._lock:
+            self._dense = dense
+            self._saved_rows = saved
+            self._next_row = max(saved, default=-1) + 1
+        log.info("loaded the %s index: %d vectors", dense.kind, len(dense))
+        return True
+
+    def sync(self) -> bool:
+        """Apply every FAQ created, edited, deleted, published or expired since the last sync."""
+        with self._sync_lock:
+            revision = self._store.revision()
+            live = {faq.id: Entry.of(faq) for faq in self._store.live()}
+            stale = [
+                faq_id
+                for faq_id, entry in self._entries.items()
+                if faq_id not in live or live[faq_id].version != entry.version
+            ]
+            fresh = [
+                entry
+                for faq_id, entry in live.items()
+                if faq_id not in self._entries or self._entries[faq_id].version != entry.version
+            ]
+            if not stale and not fresh:
+                self.revision = revision
+                return False
+            self._apply(stale, fresh)
+            self.revision = revision
+            log.info(
+                "knowledge base at revision %d: %d FAQs (-%d +%d)",
+                revision,
+                len(self._entries),
+                len(stale),
+                len(fresh),
+            )
+            return True
+
+    def _apply(self, stale: list[str], fresh: list[Entry]) -> None:
+        saved: dict[int, tuple[str, int]] = getattr(self, "_saved_rows", {})
+        reuse = {(faq_id, version): [] for faq_id, version in saved.values()}  # type: ignore[var-annotated]
+        for row, key in saved.items():
+            reuse[key].append(row)
+        new_rows: list[tuple[int, Entry, str]] = []
+        kept_rows: dict[str, list[int]] = {}
+        for entry in fresh:
+            rows = reuse.pop((entry.id, entry.version), None)
+            if rows is not None and len(rows) == len(entry.texts):
+                kept_rows[entry.id] = rows  # the saved vectors are this version's: no embedding
+                continue
+            if rows:
+                reuse[(entry.id, entry.version)] = rows  # stale saved vectors, removed below
+            for text in entry.texts:
+                new_rows.append((self._next_row, entry, text))
+                self._next_row += 1
+        vectors = None
+        if self._embedder is not None and new_rows:
+            prepared = [self.prepare(text) for _, _, text in new_rows]
+            vectors = self._embedder.passages(prepared)
+        orphaned = [row for rows in reuse.values() for row in rows]
+        full_texts = {e.id: self.prepare(" ".join((*e.texts, e.answer))) for e in fresh}
+        with self._lock:
+            for faq_id in stale:
+                self._word_df.subtract(content_words(self._full_text.pop(faq_id)))
+                rows = self._rows_of.pop(faq_id, [])
+                for row in rows:
+                    self._lexical.remove(row)
+                    self._owner.pop(row, None)
+                if self._dense is not None:
+                    self._dense.remove(rows)
+                del self._entries[faq_id]
+            if self._dense is not None:
+                self._dense.remove(orphaned)
+            for entry in fresh:
+                self._entries[entry.id] = entry
+                self._rows_of[entry.id] = []
+                self._full_text[entry.id] = full_texts[entry.id]
+                self._word_df.update(content_words(full_texts[entry.id]))
+            for faq_id, rows in kept_rows.items():
+                entry = self._entries[faq_id]
+                for row, text in zip(rows, entry.texts, strict=True):
+                    self._attach(row, faq_id, text)
+            for row, entry, text in new_rows:
+                self._attach(row, entry.id, text)
+            if self._dense is not None and vectors is not None:
+                self._dense.add([row for row, _, _ in new_rows], vectors)
+            self._saved_rows = {}
+
+    def _attach(self, row: int, faq_id: str, text: str) -> None:
+        self._rows_of[faq_id].append(row)
+        self._owner[row] = faq_id
+        self._lexical.add(row, tokens(self.prepare(text)))
+
+    def save(self) -> None:
+        if self._index_path is None or self._dense is None or self._embedder is None:
+            return
+        if self.revision < 0:  # never synced: nothing worth keeping
+            return
+        with self._lock:
+            rows = {
+                row: [faq_id, self._entries[faq_id].version] for row, faq_id in self._owner.items()
+            }
+            self._dense.save(
+                self._index_path,
+                {"model": self._embedder.name, "revision": self.revision, "rows": rows},
+            )
+
+    # --- searching -----------------------------------------------------------------------------
+
+    def prepare(self, text: str) -> str:
+        """Normalized text with misheard place names rewritten (queries and indexed texts)."""
+        if self._matcher is None:
+            return _prepare(text)
+        return self._matcher.canonicalize(normalize(text))
+
+    def candidates(self, query: str) -> list[Candidate]:
+        """Every FAQ either retriever puts in its top ``CANDIDATES``, with the combiner's inputs."""
+        prepared = self.prepare(query)
+        terms = tokens(prepared)
+        vector = (
+            self._embedder.queries([prepared]) if self._embedder is not None and prepared else None
+        )
+        with self._lock:
+            lexical: dict[str, float] = {}
+            row_scores = self._lexical.scores(terms)
+            for row, score in row_scores.items():
+                faq_id = self._owner[row]
+                lexical[faq_id] = max(lexical.get(faq_id, 0.0), score)
+            dense: dict[str, float] = {}
+            if self._dense is not None and vector is not None:
+                for row, score in self._dense.search(vector, DENSE_ROWS):
+                    faq_id = self._owner[row]
+                    dense[faq_id] = max(dense.get(faq_id, -1.0), score)
+            floor = min(dense.values(), default=0.0)
+            by_lexical = set(sorted(lexical, key=lexical.__getitem__, reverse=True)[:CANDIDATES])
+            by_dense = set(sorted(dense, key=dense.__getitem__, reverse=True)[:CANDIDATES])
+            chosen = [faq_id for faq_id in by_lexical | by_dense if faq_id in self._entries]
+            weights = self._lexical.query_weights(terms)
+            features = {
+                faq_id: {
+                    "dense": dense.get(faq_id, floor),
+                    "lexical": lexical.get(faq_id, 0.0),
+                    **self._overlap(self._rows_of[faq_id], row_scores, weights),
+                    "unexplained": _unexplained(
+                        prepared, self._full_text[faq_id], self._word_df, len(self._entries)
+                    ),
+                }
+                for faq_id in chosen
+            }
+            entries = {faq_id: self._entries[faq_id] for faq_id in chosen}
+        for name in ("dense", "lexical", "balanced"):
+            ranked = sorted((f[name] for f in features.values()), reverse=True)
+            for f in features.values():
+                # How far this candidate stands above the best other one (negative if below).
+                best_other = ranked[1] if f[name] == ranked[0] and len(ranked) > 1 else ranked[0]
+                f[f"{name}_gap"] = f[name] - best_other if len(ranked) > 1 else f[name]
+        return [
+            Candidate(
+                entry=entries[faq_id],
+                features=features[faq_id],
+                sources=frozenset(
+                    name
+                    for name, proposed in (("dense", by_dense), ("lexical", by_lexical))
+                    if faq_id in proposed
+                ),
+            )
+            for faq_id in chosen
+        ]
+
+    def _overlap(
+        self, rows: list[int], row_scores: dict[int, float], weights: dict[str, float]
+    ) -> dict[str, float]:
+        """Query coverage (share of the query's weight a text has) and its harmonic mean with
+        the text's own coverage (the BM25 ratio), best over the FAQ's texts."""
+        coverage, balanced = 0.0, 0.0
+        for row in rows:
+            query_side = self._lexical.coverage(row, weights)
+            text_side = row_scores.get(row, 0.0)
+            coverage = max(coverage, query_side)
+            if query_side + text_side:
+                balanced = max(balanced, 2 * query_side * text_side / (query_side + text_side))
+        return {"coverage": coverage, "balanced": balanced}
 
     def search(self, query: str, k: int = 5) -> SearchResult:
-        with self._lock:
-            faqs, owners, index = self._faqs, self._doc_owner, self._index
-        best: dict[int, float] = {}
-        for doc_id, score in index.scores(query).items():
-            owner = owners[doc_id]
-            best[owner] = max(best.get(owner, 0.0), score)
-        ranked = sorted(best.items(), key=lambda item: item[1], reverse=True)[:k]
+        scored = sorted(
+            ((self.calibration.probability(c.features), c.entry) for c in self.candidates(query)),
+            key=lambda pair: pair[0],
+            reverse=True,
+        )[:k]
         hits = [
             Hit(
-                id=faqs[i].id,
-                score=score,
-                question=faqs[i].question,
-                answer=faqs[i].answer,
-                short_answer=faqs[i].short_answer,
+                id=entry.id,
+                score=probability,
+                question=entry.question,
+                answer=entry.answer,
+                short_answer=entry.short_answer,
             )
-            for i, score in ranked
+            for probability, entry in scored
         ]
-        return SearchResult(query=query, decision=self._decide(hits), hits=hits)
-
-    def _decide(self, hits: list[Hit]) -> Decision:
-        if not hits or hits[0].score < self.thresholds.clarify:
-            return "none"
-        runner_up = hits[1].score if len(hits) > 1 else 0.0
-        if (
-            hits[0].score >= self.thresholds.answer
-            and hits[0].score - runner_up >= self.thresholds.margin
-        ):
-            return "answer"
-        return "clarify"
+        decision = self.calibration.decide(hits[0].score if hits else None)
+        return SearchResult(query=query, decision=decision, hits=hits)

@@ -1,14 +1,18 @@
 """FAQ entries with a version row for every edit."""
 
 import enum
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Enum, ForeignKey, Integer, String, Text, func, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from bot.db import Base, Database, utcnow
+
+log = logging.getLogger(__name__)
 
 
 class FaqStatus(enum.StrEnum):
@@ -43,6 +47,16 @@ class Faq(Base):
         )
 
 
+class KbRevision(Base):
+    """One row; every write to the FAQs bumps it in the same transaction, so any process can
+    tell with one cheap read whether its index is behind."""
+
+    __tablename__ = "kb_revision"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class FaqVersion(Base):
     __tablename__ = "faq_versions"
 
@@ -64,6 +78,8 @@ class FaqInput:
     short_answer: str | None = None
     english_answer: str | None = None
     status: FaqStatus = FaqStatus.published
+    valid_from: datetime | None = None
+    valid_until: datetime | None = None
 
 
 CONTENT_FIELDS = (
@@ -74,48 +90,129 @@ CONTENT_FIELDS = (
     "short_answer",
     "english_answer",
     "status",
+    "valid_from",
+    "valid_until",
 )
 
 
-def _snapshot(faq: Faq) -> dict[str, Any]:
-    return {
-        name: str(getattr(faq, name)) if name == "status" else getattr(faq, name)
-        for name in CONTENT_FIELDS
-    }
+def _jsonable(name: str, value: Any) -> Any:
+    if name == "status":
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+def _snapshot(faq: Faq | FaqInput) -> dict[str, Any]:
+    return {name: _jsonable(name, getattr(faq, name)) for name in CONTENT_FIELDS}
+
+
+def _restore(snapshot: dict[str, Any]) -> dict[str, Any]:
+    values: dict[str, Any] = {name: snapshot.get(name) for name in CONTENT_FIELDS}
+    values["status"] = FaqStatus(values["status"] or FaqStatus.published)
+    values["similar_questions"] = values["similar_questions"] or []
+    for name in ("valid_from", "valid_until"):
+        value = values[name]
+        if isinstance(value, str):
+            values[name] = datetime.fromisoformat(value)
+    return values
+
+
+class FaqNotFound(LookupError):
+    pass
 
 
 class FaqStore:
+    """FAQ rows, their versions and the revision counter; listeners hear of every commit."""
+
     def __init__(self, db: Database) -> None:
         self._db = db
+        self.listeners: list[Callable[[], None]] = []
+
+    def _changed(self, session: Session) -> None:
+        state = session.get(KbRevision, 1, with_for_update=True)
+        if state is None:
+            session.add(KbRevision(id=1, revision=1))
+        else:
+            state.revision += 1
+
+    def _notify(self) -> None:
+        for listener in self.listeners:
+            try:
+                listener()
+            except Exception:  # noqa: BLE001 - a failed notification never undoes a commit
+                log.exception("FAQ change listener failed")
 
     def upsert_many(self, entries: list[FaqInput], *, changed_by: str) -> int:
         """Insert or update by id in one transaction; returns how many rows changed."""
         changed = 0
         with self._db.session() as session:
             for entry in entries:
-                faq = session.get(Faq, entry.id)
-                values = {name: getattr(entry, name) for name in CONTENT_FIELDS}
-                if faq is None:
-                    faq = Faq(id=entry.id, version=1, updated_by=changed_by, **values)
-                    session.add(faq)
-                elif _snapshot(faq) == {**values, "status": str(entry.status)}:
-                    continue
-                else:
-                    for name, value in values.items():
-                        setattr(faq, name, value)
-                    faq.version += 1
-                    faq.updated_by, faq.updated_at = changed_by, utcnow()
-                session.flush()
-                session.add(
-                    FaqVersion(
-                        faq_id=faq.id,
-                        version=faq.version,
-                        snapshot=_snapshot(faq),
-                        changed_by=changed_by,
-                    )
-                )
-                changed += 1
+                changed += self._write(session, entry.id, _restore(_snapshot(entry)), changed_by)
+            if changed:
+                self._changed(session)
+        if changed:
+            self._notify()
         return changed
+
+    def _write(self, session: Session, faq_id: str, values: dict[str, Any], changed_by: str) -> int:
+        faq = session.get(Faq, faq_id)
+        if faq is None:
+            faq = Faq(id=faq_id, version=1, updated_by=changed_by, updated_at=utcnow(), **values)
+            session.add(faq)
+        elif _snapshot(faq) == {name: _jsonable(name, v) for name, v in values.items()}:
+            return 0
+        else:
+            for name, value in values.items():
+                setattr(faq, name, value)
+            faq.version += 1
+            faq.updated_by, faq.updated_at = changed_by, utcnow()
+        session.flush()
+        session.add(
+            FaqVersion(
+                faq_id=faq.id, version=faq.version, snapshot=_snapshot(faq), changed_by=changed_by
+            )
+        )
+        return 1
+
+    def delete(self, faq_id: str, *, changed_by: str) -> None:
+        with self._db.session() as session:
+            faq = session.get(Faq, faq_id)
+            if faq is None:
+                raise FaqNotFound(faq_id)
+            session.delete(faq)
+            self._changed(session)
+        log.info("FAQ %s deleted by %s", faq_id, changed_by)
+        self._notify()
+
+    def rollback(self, faq_id: str, version: int, *, changed_by: str) -> Faq:
+        """Make an earlier version current again, as a new version (history is never rewritten)."""
+        with self._db.session() as session:
+            old = session.scalar(
+                select(FaqVersion).where(FaqVersion.faq_id == faq_id, FaqVersion.version == version)
+            )
+            if old is None:
+                raise FaqNotFound(f"{faq_id} v{version}")
+            self._write(session, faq_id, _restore(old.snapshot), changed_by)
+            self._changed(session)
+            faq = session.get(Faq, faq_id)
+            assert faq is not None
+        self._notify()
+        return faq
+
+    def versions(self, faq_id: str) -> list[FaqVersion]:
+        with self._db.session() as session:
+            return list(
+                session.scalars(
+                    select(FaqVersion)
+                    .where(FaqVersion.faq_id == faq_id)
+                    .order_by(FaqVersion.version)
+                )
+            )
+
+    def revision(self) -> int:
+        with self._db.session() as session:
+            return session.scalar(select(KbRevision.revision).where(KbRevision.id == 1)) or 0
 
     def all(self) -> list[Faq]:
         with self._db.session() as session:

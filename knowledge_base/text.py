@@ -7,6 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import jieba
+import zhconv
 
 from bot.settings import PROJECT_DIR
 
@@ -36,14 +37,16 @@ STOPWORDS = frozenset(
     "的 了 吗 呢 吧 啊 呀 嘛 么 我 我们 你 你们 是 在 有 没有 要 想 能 可以 怎么 怎样 "
     "一下 请 问 下 个 这 那 就 都 也 还 和 跟 去 到 给 多少".split()
 )
+# zhconv would read its dictionary through a file it never closes; hand it the path instead.
+zhconv.zhconv.loaddict(str(Path(zhconv.__file__).with_name("zhcdict.json")))
 _NON_WORD = re.compile(r"[^\w]+")
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
 _lock = threading.Lock()
 
 
 def normalize(text: str) -> str:
-    """Full-width to half-width, lower case, fillers and punctuation removed."""
-    text = unicodedata.normalize("NFKC", text).lower()
+    """Simplified characters, half-width, lower case, fillers and punctuation removed."""
+    text = zhconv.convert(unicodedata.normalize("NFKC", text), "zh-cn").lower()
     for filler in FILLERS:
         text = text.replace(filler, " ")
     return " ".join(_NON_WORD.sub(" ", text).split())

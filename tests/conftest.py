@@ -13,6 +13,7 @@ POSTGRES_URL = os.environ.get(
     "HOTLINE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 FIXTURES = Path(__file__).parent / "fixtures"
+DEMO_KB = Path(__file__).parent.parent / "knowledge_base" / "demo" / "faq.csv"
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import actions.deps
 from bot.services import Services
 from bot.settings import Settings
 from knowledge_base.importer import read_csv
-from tests.conftest import FIXTURES
+from tests.conftest import DEMO_KB, FIXTURES
 
 DOMAIN: dict[str, Any] = {"slots": {}, "forms": {}, "responses": {}}
 
@@ -21,8 +21,8 @@ def saved_tracker(name: str) -> Tracker:
 @pytest.fixture
 def services(settings: Settings) -> Iterator[Services]:
     services = Services.build(settings)
-    services.faqs.upsert_many(read_csv(FIXTURES / "faq.csv"), changed_by="test")
-    services.kb.reload()
+    services.faqs.upsert_many(read_csv(DEMO_KB), changed_by="test")
+    services.kb.sync()
     actions.deps.configure(services)
     yield services
     actions.deps.configure(None)

@@ -17,12 +17,12 @@ def ask(text: str, channel: str = "web") -> list[dict[str, object]]:
 def test_answers_a_known_question(services: Services) -> None:
     [message] = ask("青峰山门票多少钱啊")
     assert "120元" in str(message["text"])
-    assert message["custom"] == {"faq_id": "t-001", "decision": "answer"}
+    assert message["custom"] == {"faq_id": "faq-0001", "decision": "answer"}
 
 
 def test_sms_gets_the_short_answer(services: Services) -> None:
     [message] = ask("青峰山门票多少钱啊", channel="sms")
-    assert message["text"] == "青峰山门票旺季120元、淡季80元（演示数据）。"
+    assert message["text"] == "青峰山门票旺季120元、淡季80元，不含索道（演示数据）。"
 
 
 def test_says_so_when_nothing_fits(services: Services) -> None:

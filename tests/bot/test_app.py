@@ -10,13 +10,13 @@ from bot.messages import InboundMessage, Outcome
 from bot.services import Services
 from bot.settings import Settings
 from knowledge_base.importer import read_csv
-from tests.conftest import FIXTURES
+from tests.conftest import DEMO_KB
 
 
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
     services = Services.build(settings)
-    services.faqs.upsert_many(read_csv(FIXTURES / "faq.csv"), changed_by="test")
+    services.faqs.upsert_many(read_csv(DEMO_KB), changed_by="test")
     services.close()
     with TestClient(create_app(settings)) as client:
         yield client
@@ -32,7 +32,7 @@ def test_engine_down_still_answers_faqs_and_stores_the_message(client: TestClien
     assert response.status_code == 200
     [message] = response.json()["messages"]
     assert "120元" in message["text"]
-    assert message["custom"] == {"faq_id": "t-001", "degraded": True}
+    assert message["custom"] == {"faq_id": "faq-0001", "degraded": True}
     [record] = stored(client)
     assert record.text == "青峰山门票多少钱"
     assert record.outcome == Outcome.degraded
@@ -89,4 +89,4 @@ def test_healthz_reports_engine_database_and_index(client: TestClient) -> None:
     assert body["status"] == "degraded"
     assert body["engine"]["ok"] is False
     assert body["database"] == {"ok": True}
-    assert body["index"] == {"ok": True, "faqs": 6}
+    assert body["index"] == {"ok": True, "faqs": 343}

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from bot.cli import main
 from bot.settings import get_settings
-from tests.conftest import FIXTURES
+from tests.conftest import DEMO_KB
 
 
 @pytest.fixture
@@ -15,7 +15,7 @@ def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunne
     monkeypatch.setenv("HOTLINE_DATA_DIR", str(tmp_path))
     get_settings.cache_clear()
     runner = CliRunner()
-    result = runner.invoke(main, ["kb", "import", str(FIXTURES / "faq.csv")])
+    result = runner.invoke(main, ["kb", "import", str(DEMO_KB)])
     assert result.exit_code == 0, result.output
     yield runner
     get_settings.cache_clear()
@@ -27,15 +27,15 @@ def test_search_json_is_the_contract(runner: CliRunner) -> None:
     data = json.loads(result.output.strip().splitlines()[-1])
     assert data["query"] == "青峰山门票多少钱"
     assert data["decision"] == "answer"
-    assert data["hits"][0]["id"] == "t-001" and len(data["hits"]) <= 2
+    assert data["hits"][0]["id"] == "faq-0001" and len(data["hits"]) <= 2
 
 
 def test_batch_search_prints_one_json_object_a_line(runner: CliRunner, tmp_path: Path) -> None:
     queries = tmp_path / "queries.txt"
-    queries.write_text("青峰山门票多少钱\n\n能带狗吗\n明天股票会涨吗\n", encoding="utf-8")
+    queries.write_text("青峰山门票多少钱\n\n能带狗吗\n帮我写一篇作文\n", encoding="utf-8")
     result = runner.invoke(main, ["kb", "search", "--batch", str(queries), "--json"])
     lines = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
-    assert [line["query"] for line in lines] == ["青峰山门票多少钱", "能带狗吗", "明天股票会涨吗"]
+    assert [line["query"] for line in lines] == ["青峰山门票多少钱", "能带狗吗", "帮我写一篇作文"]
     assert lines[2]["decision"] == "none"
 
 

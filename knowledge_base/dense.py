@@ -1,0 +1,85 @@
+"""A faiss inner-product index over normalized vectors, keyed by row id, editable in place.
+
+Exact (flat) search while the index is small; an inverted-file index once it is large, where a
+flat scan would no longer fit the latency budget. Both support ``remove_ids``, so admin edits
+never force a rebuild.
+"""
+
+import json
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from knowledge_base.embedding import Vectors
+
+FORMAT_VERSION = 1
+APPROXIMATE_ABOVE = 200_000  # vectors; measured in benchmarks/kb_search.py
+IVF_PROBES = 24
+
+
+def _ids(rows: list[int]) -> np.ndarray:
+    return np.asarray(rows, dtype=np.int64)
+
+
+class DenseIndex:
+    def __init__(self, dim: int, index: faiss.Index | None = None) -> None:
+        self.dim = dim
+        self._index = index if index is not None else faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+
+    @classmethod
+    def build(cls, dim: int, rows: list[int], vectors: Vectors) -> "DenseIndex":
+        """Exact below ``APPROXIMATE_ABOVE`` vectors, IVF (trained on these vectors) above."""
+        if len(rows) <= APPROXIMATE_ABOVE:
+            dense = cls(dim)
+        else:
+            lists = int(4 * np.sqrt(len(rows)))
+            quantizer = faiss.IndexFlatIP(dim)
+            ivf = faiss.IndexIVFFlat(quantizer, dim, lists, faiss.METRIC_INNER_PRODUCT)
+            sample = vectors[np.random.default_rng(0).permutation(len(rows))[: lists * 64]]
+            ivf.train(sample)
+            ivf.nprobe = IVF_PROBES
+            dense = cls(dim, ivf)
+        dense.add(rows, vectors)
+        return dense
+
+    @property
+    def kind(self) -> str:
+        return "ivf" if isinstance(self._index, faiss.IndexIVF) else "flat"
+
+    def __len__(self) -> int:
+        return int(self._index.ntotal)
+
+    def add(self, rows: list[int], vectors: Vectors) -> None:
+        if rows:
+            self._index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), _ids(rows))
+
+    def remove(self, rows: list[int]) -> None:
+        if rows:
+            self._index.remove_ids(faiss.IDSelectorBatch(_ids(rows)))
+
+    def search(self, vector: Vectors, k: int) -> list[tuple[int, float]]:
+        if len(self) == 0:
+            return []
+        scores, ids = self._index.search(np.ascontiguousarray(vector, dtype=np.float32), k)
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+
+    def save(self, path: Path, meta: dict) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".partial")
+        faiss.write_index(self._index, str(partial))
+        partial.replace(path)
+        path.with_suffix(".json").write_text(
+            json.dumps({"format": FORMAT_VERSION, "dim": self.dim, **meta}, ensure_ascii=False),
+            encoding="utf-8",
+        )
+
+    @classmethod
+    def load(cls, path: Path) -> tuple["DenseIndex", dict] | None:
+        meta_path = path.with_suffix(".json")
+        if not path.exists() or not meta_path.exists():
+            return None
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        if meta.get("format") != FORMAT_VERSION:
+            return None
+        return cls(int(meta["dim"]), faiss.read_index(str(path))), meta

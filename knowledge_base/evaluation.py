@@ -1,0 +1,112 @@
+"""Retrieval evaluation on a labelled query set: ranking quality and the answer/clarify/none call.
+
+A query set is JSON lines ``{"query", "faq_id" (null when out of scope), "style"}``. Each
+retriever setup is scored the same way: candidates and their features, a calibration fitted by
+``calibration.fit``, the metrics below. Numbers reported as held-out come from k-fold cross-
+validation: the calibration never sees the queries it is scored on.
+"""
+
+import json
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from knowledge_base.calibration import Calibration, Example, Outcome, Targets, fit, outcomes
+
+
+@dataclass(frozen=True)
+class LabelledQuery:
+    query: str
+    faq_id: str | None
+    style: str
+
+
+def read_queries(path: Path) -> list[LabelledQuery]:
+    queries = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            queries.append(LabelledQuery(row["query"], row.get("faq_id"), row.get("style", "")))
+    return queries
+
+
+@dataclass(frozen=True)
+class Metrics:
+    queries: int
+    top1: float  # in-scope: the right FAQ ranks first
+    mrr5: float  # in-scope: mean reciprocal rank of the right FAQ within the top 5
+    answered_right: float  # in-scope: decision "answer" with the right FAQ
+    resolved: float  # in-scope: answered right, or "clarify" offering it in the top 3
+    oos_abstained: float  # out of scope: decision "none"
+    false_abstention: float  # in-scope: decision "none"
+    wrong_answers: float  # all queries: decision "answer" with a wrong FAQ (or out of scope)
+
+
+@dataclass(frozen=True)
+class Scored:
+    outcome: Outcome
+    ranking: list[str]
+
+
+def metrics(examples: Sequence[Example], scored: Sequence[Scored]) -> Metrics:
+    in_scope = [i for i, e in enumerate(examples) if e.gold is not None]
+    oos = [i for i, e in enumerate(examples) if e.gold is None]
+    results = [s.outcome for s in scored]
+
+    def share(indices: list[int], predicate: Callable[[int], bool]) -> float:
+        return sum(1 for i in indices if predicate(i)) / max(len(indices), 1)
+
+    def reciprocal_rank(i: int) -> float:
+        ranked = scored[i].ranking[:5]
+        gold = examples[i].gold
+        return 1 / (ranked.index(gold) + 1) if gold in ranked else 0.0
+
+    everything = list(range(len(examples)))
+    return Metrics(
+        queries=len(examples),
+        top1=share(in_scope, lambda i: results[i].top1),
+        mrr5=sum(reciprocal_rank(i) for i in in_scope) / max(len(in_scope), 1),
+        answered_right=share(
+            in_scope, lambda i: results[i].decision == "answer" and results[i].top1
+        ),
+        resolved=share(
+            in_scope,
+            lambda i: (
+                (results[i].decision == "answer" and results[i].top1)
+                or (results[i].decision == "clarify" and results[i].in_top3)
+            ),
+        ),
+        oos_abstained=share(oos, lambda i: results[i].decision == "none"),
+        false_abstention=share(in_scope, lambda i: results[i].decision == "none"),
+        wrong_answers=share(
+            everything, lambda i: results[i].decision == "answer" and not results[i].top1
+        ),
+    )
+
+
+def score(example: Example, calibration: Calibration) -> Scored:
+    probabilities = [calibration.probability(c) for c in example.candidates]
+    order = sorted(range(len(probabilities)), key=lambda i: probabilities[i], reverse=True)
+    return Scored(outcomes([example], calibration)[0], [example.ids[i] for i in order])
+
+
+def cross_validated(
+    examples: Sequence[Example],
+    features: Sequence[str],
+    folds: int = 5,
+    seed: int = 7,
+    targets: Targets | None = None,
+) -> list[Scored]:
+    """Fit on k-1 folds, score the held-out fold: every query scored once, by thresholds that
+    never saw it. Returned in the order of ``examples``."""
+    order = list(range(len(examples)))
+    random.Random(seed).shuffle(order)
+    scored: dict[int, Scored] = {}
+    for fold in range(folds):
+        held = order[fold::folds]
+        train = [examples[i] for j, i in enumerate(order) if j % folds != fold]
+        calibration = fit(train, features, targets or Targets())
+        for i in held:
+            scored[i] = score(examples[i], calibration)
+    return [scored[i] for i in range(len(examples))]

