@@ -17,10 +17,12 @@ class ActionAnswerFaq(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         text = tracker.latest_message.get("text") or ""
+        channel = channel_of(tracker.latest_message)
         result = services().kb.search(text, k=3)
+        services().unanswered.record(result, channel)
         if result.decision == "answer":
             best = result.hits[0]
-            short = channel_of(tracker.latest_message) in SHORT_CHANNELS and best.short_answer
+            short = channel in SHORT_CHANNELS and best.short_answer
             dispatcher.utter_message(
                 text=short or best.answer, json_message={"faq_id": best.id, "decision": "answer"}
             )

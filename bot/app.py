@@ -7,13 +7,27 @@ from typing import Any
 
 from anyio import to_thread
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
 
 import actions.deps
 from bot.action_server import create_router as create_action_router
+from bot.api import ImportRejected
+from bot.api import create_router as create_api_router
 from bot.conversation import ConversationService
 from bot.engine import EngineClient
-from bot.exceptions import EngineUnavailable, InvalidInput, MalformedRequest, PayloadTooLarge
+from bot.exceptions import (
+    Conflict,
+    EngineUnavailable,
+    Forbidden,
+    HotlineError,
+    InvalidInput,
+    MalformedRequest,
+    NotFound,
+    PayloadTooLarge,
+    Unauthorized,
+)
 from bot.logs import configure_logging, new_request_id, request_id_var
 from bot.services import Services
 from bot.settings import PROJECT_DIR, Settings, get_settings
@@ -21,13 +35,27 @@ from channels import web
 from knowledge_base.importer import read_csv
 
 log = logging.getLogger(__name__)
+STATUS_OF: tuple[tuple[type[HotlineError], int], ...] = (
+    (PayloadTooLarge, 413),
+    (MalformedRequest, 400),
+    (InvalidInput, 422),
+    (Unauthorized, 401),
+    (Forbidden, 403),
+    (NotFound, 404),
+    (Conflict, 409),
+    (EngineUnavailable, 503),
+)
 DEMO_KB = PROJECT_DIR / "knowledge_base" / "demo" / "faq.csv"
 
 
 def seed_demo_kb(services: Services) -> None:
+    """An empty knowledge base gets the bundled demo FAQs (once, whichever process is first)."""
     if services.faqs.count() == 0 and DEMO_KB.exists():
-        changed = services.faqs.upsert_many(read_csv(DEMO_KB), changed_by="demo-seed")
-        log.info("seeded the demo knowledge base: %d FAQs", changed)
+        try:
+            changed = services.faqs.upsert_many(read_csv(DEMO_KB), changed_by="demo-seed")
+            log.info("seeded the demo knowledge base: %d FAQs", changed)
+        except IntegrityError:
+            log.info("another process seeded the demo knowledge base first")
         services.kb.sync()
 
 
@@ -47,7 +75,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.services = services
         app.state.engine = engine
         app.state.conversation = ConversationService(
-            engine=engine, messages=services.messages, kb=services.kb
+            engine=engine,
+            messages=services.messages,
+            kb=services.kb,
+            unanswered=services.unanswered,
         )
         log.info("app ready: %d FAQs, engine at %s", services.kb.size, settings.engine_url)
         yield
@@ -57,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="云游热线", lifespan=lifespan)
     app.include_router(create_action_router())
+    app.include_router(create_api_router())
 
     @app.middleware("http")
     async def request_id(request: Request, call_next):
@@ -65,17 +97,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         response.headers["x-request-id"] = request_id_var.get()
         return response
 
-    @app.exception_handler(InvalidInput)
-    async def invalid_input(request: Request, exc: InvalidInput) -> JSONResponse:
-        status = (
-            413
-            if isinstance(exc, PayloadTooLarge)
-            else 400
-            if isinstance(exc, MalformedRequest)
-            else 422
-        )
+    @app.exception_handler(HotlineError)
+    async def refused(request: Request, exc: HotlineError) -> JSONResponse:
+        status = next((code for kind, code in STATUS_OF if isinstance(exc, kind)), 500)
         log.info("refused %s %s with %d: %s", request.method, request.url.path, status, exc)
-        return JSONResponse({"error": str(exc)}, status_code=status)
+        body: dict[str, Any] = {"error": str(exc)}
+        if isinstance(exc, ImportRejected):
+            body["rows"] = exc.errors
+        return JSONResponse(body, status_code=status)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [
+            f"{'.'.join(str(p) for p in error['loc'] if p != 'body')}: {error['msg']}"
+            for error in exc.errors()
+        ]
+        log.info("refused %s %s with 422: %s", request.method, request.url.path, problems)
+        return JSONResponse({"error": "请求内容不正确：" + "；".join(problems)}, status_code=422)
 
     @app.post("/channels/web")
     async def web_channel(request: Request) -> dict[str, Any]:

@@ -100,27 +100,149 @@ def kb() -> None:
     """Knowledge base: import, export, search, reindex."""
 
 
-def _services():
+def _services(*, index: bool = True):
     from bot.services import Services
 
-    return Services.build(get_settings())
+    return Services.build(get_settings(), index=index)
 
 
 @kb.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def kb_import(file: Path) -> None:
-    """Upsert FAQs by id from a CSV file (all rows or none)."""
-    from knowledge_base.importer import ImportFailed, read_csv
+    """Upsert FAQs by id from a .csv or .xlsx file (all rows or none)."""
+    from knowledge_base.importer import ImportFailed, read_file
 
-    services = _services()
     try:
-        entries = read_csv(file)
+        entries = read_file(file)
     except ImportFailed as exc:
         for error in exc.errors:
             click.echo(f"第{error.row}行: {error.message}", err=True)
         raise click.ClickException(f"导入失败：{len(exc.errors)} 行有错误，未导入任何数据") from exc
-    changed = services.faqs.upsert_many(entries, changed_by="cli")
+    services = _services(index=False)
+    try:
+        changed = services.faqs.upsert_many(entries, changed_by="cli")
+    finally:
+        services.close()
     click.echo(f"导入 {len(entries)} 条，更新 {changed} 条")
+
+
+@kb.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def kb_export(file: Path) -> None:
+    """Write every FAQ to a .csv or .xlsx file (the import columns)."""
+    from knowledge_base.importer import export
+
+    services = _services(index=False)
+    try:
+        faqs = services.faqs.all()
+        try:
+            export(faqs, file)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
+    finally:
+        services.close()
+    click.echo(f"导出 {len(faqs)} 条到 {file}")
+
+
+@kb.command("set")
+@click.argument("faq_id")
+@click.option("--category", help="Category, e.g. 门票.")
+@click.option("--question")
+@click.option("--answer")
+@click.option("--similar", help="Similar questions separated by |.")
+@click.option("--short-answer")
+@click.option("--status", type=click.Choice(["draft", "published"]))
+def kb_set(faq_id: str, **changes: str | None) -> None:
+    """Create or edit one FAQ; running apps pick the change up within seconds."""
+    from knowledge_base.importer import split_similar
+    from knowledge_base.store import FaqInput, FaqStatus
+
+    services = _services(index=False)
+    try:
+        current = services.faqs.get(faq_id)
+        fields = {
+            "category": changes["category"] or (current.category if current else None),
+            "question": changes["question"] or (current.question if current else None),
+            "answer": changes["answer"] or (current.answer if current else None),
+        }
+        missing = [name for name, value in fields.items() if not value]
+        if missing:
+            raise click.UsageError(f"新问答需要 --{' --'.join(missing)}")
+        similar = (
+            split_similar(changes["similar"])
+            if changes["similar"] is not None
+            else (current.similar_questions if current else [])
+        )
+        entry = FaqInput(
+            id=faq_id,
+            category=str(fields["category"]),
+            question=str(fields["question"]),
+            answer=str(fields["answer"]),
+            similar_questions=similar,
+            short_answer=changes["short_answer"] or (current.short_answer if current else None),
+            english_answer=current.english_answer if current else None,
+            status=FaqStatus(changes["status"] or (current.status if current else "published")),
+            valid_from=current.valid_from if current else None,
+            valid_until=current.valid_until if current else None,
+        )
+        changed = services.faqs.upsert_many([entry], changed_by="cli")
+        faq = services.faqs.get(faq_id)
+    finally:
+        services.close()
+    assert faq is not None
+    click.echo(f"{faq_id} 第 {faq.version} 版" + ("" if changed else "（内容未变）"))
+
+
+@kb.command("delete")
+@click.argument("faq_id")
+def kb_delete(faq_id: str) -> None:
+    """Delete one FAQ (its versions go with it)."""
+    from knowledge_base.store import FaqNotFound
+
+    services = _services(index=False)
+    try:
+        services.faqs.delete(faq_id, changed_by="cli")
+    except FaqNotFound as exc:
+        raise click.ClickException(f"没有 id 为 {faq_id} 的问答") from exc
+    finally:
+        services.close()
+    click.echo(f"已删除 {faq_id}")
+
+
+@kb.command("rollback")
+@click.argument("faq_id")
+@click.argument("version", type=int)
+def kb_rollback(faq_id: str, version: int) -> None:
+    """Make an earlier version current again (as a new version)."""
+    from knowledge_base.store import FaqNotFound
+
+    services = _services(index=False)
+    try:
+        faq = services.faqs.rollback(faq_id, version, changed_by="cli")
+    except FaqNotFound as exc:
+        raise click.ClickException(f"没有 {faq_id} 的第 {version} 版") from exc
+    finally:
+        services.close()
+    click.echo(f"{faq_id} 已恢复为第 {version} 版的内容（现为第 {faq.version} 版）")
+
+
+@kb.command("reindex")
+def kb_reindex() -> None:
+    """Rebuild the saved vector index from the database (after changing the embedding model)."""
+    settings = get_settings()
+    from bot.services import Services
+
+    services = Services.build(settings, index=False)
+    try:
+        started = time.perf_counter()
+        services.kb.sync()
+        services.kb.save()
+    finally:
+        services.close()
+    click.echo(
+        f"{services.kb.size} 条问答已用 {services.kb.model} 重建索引，"
+        f"用时 {time.perf_counter() - started:.1f} 秒"
+    )
 
 
 @kb.command("search")
@@ -135,14 +257,17 @@ def kb_search(query: str | None, k: int, as_json: bool, batch) -> None:
     services = _services()
     queries = [line.strip() for line in batch if line.strip()] if batch else [query]
     started = time.perf_counter()
-    for text in queries:
-        result = services.kb.search(text, k=k)
-        if as_json:
-            click.echo(json.dumps(result.as_dict(), ensure_ascii=False))
-            continue
-        click.echo(f"{text} → {result.decision}")
-        for hit in result.hits:
-            click.echo(f"  {hit.score:.3f}  {hit.id}  {hit.question}")
+    try:
+        for text in queries:
+            result = services.kb.search(text, k=k)
+            if as_json:
+                click.echo(json.dumps(result.as_dict(), ensure_ascii=False))
+                continue
+            click.echo(f"{text} → {result.decision}")
+            for hit in result.hits:
+                click.echo(f"  {hit.score:.3f}  {hit.id}  {hit.question}")
+    finally:
+        services.close()
     log.debug("%d queries in %.3fs", len(queries), time.perf_counter() - started)
 
 

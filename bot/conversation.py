@@ -11,15 +11,24 @@ from bot.messages import MessageLog, Outcome
 from bot.safety import EMERGENCY_MESSAGE, ENGINE_DOWN_MESSAGE, sounds_like_emergency
 from channels.base import Inbound, Reply
 from knowledge_base.search import KnowledgeBase
+from knowledge_base.unanswered import UnansweredLog
 
 log = logging.getLogger(__name__)
 
 
 class ConversationService:
-    def __init__(self, *, engine: EngineClient, messages: MessageLog, kb: KnowledgeBase) -> None:
+    def __init__(
+        self,
+        *,
+        engine: EngineClient,
+        messages: MessageLog,
+        kb: KnowledgeBase,
+        unanswered: UnansweredLog,
+    ) -> None:
         self._engine = engine
         self._messages = messages
         self._kb = kb
+        self._unanswered = unanswered
 
     async def handle(self, inbound: Inbound) -> list[Reply]:
         request_id = request_id_var.get()
@@ -41,7 +50,8 @@ class ConversationService:
             replies, outcome, error = Reply.from_engine_messages(raw), Outcome.answered, None
         except EngineUnavailable as exc:
             log.warning("engine unavailable, answering from the knowledge base: %s", exc)
-            replies, outcome, error = self._without_engine(inbound.text), Outcome.degraded, str(exc)
+            replies = await to_thread.run_sync(self._without_engine, inbound)
+            outcome, error = Outcome.degraded, str(exc)
         await to_thread.run_sync(
             lambda: self._messages.finish(
                 message_id, outcome=outcome, replies=[r.as_dict() for r in replies], error=error
@@ -52,10 +62,11 @@ class ConversationService:
         )
         return replies
 
-    def _without_engine(self, text: str) -> list[Reply]:
-        if sounds_like_emergency(text):
+    def _without_engine(self, inbound: Inbound) -> list[Reply]:
+        if sounds_like_emergency(inbound.text):
             return [Reply(text=EMERGENCY_MESSAGE, custom={"handoff": True, "alert": "emergency"})]
-        result = self._kb.search(text, k=3)
+        result = self._kb.search(inbound.text, k=3)
+        self._unanswered.record(result, inbound.channel)
         if result.decision == "answer":
             return [
                 Reply(

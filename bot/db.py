@@ -46,6 +46,7 @@ class Database:
         import bot.complaints  # noqa: F401
         import bot.messages  # noqa: F401
         import knowledge_base.store  # noqa: F401
+        import knowledge_base.unanswered  # noqa: F401
 
         Base.metadata.create_all(self.engine)
 

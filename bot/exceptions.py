@@ -21,6 +21,14 @@ class Conflict(HotlineError):
     pass
 
 
+class Unauthorized(HotlineError):
+    """No credentials, or credentials nobody issued."""
+
+
+class Forbidden(HotlineError):
+    """Known credentials without the role the route needs."""
+
+
 class MalformedRequest(InvalidInput):
     """Not parseable at all: wrong encoding, broken JSON or XML."""
 

@@ -10,6 +10,7 @@ from knowledge_base.embedding import load_embedder
 from knowledge_base.live import IndexWatcher
 from knowledge_base.search import KnowledgeBase
 from knowledge_base.store import FaqStore
+from knowledge_base.unanswered import UnansweredLog
 
 
 @dataclass
@@ -21,6 +22,7 @@ class Services:
     complaints: ComplaintService
     messages: MessageLog
     watcher: IndexWatcher
+    unanswered: UnansweredLog
 
     @classmethod
     def build(cls, settings: Settings, *, index: bool = True) -> "Services":
@@ -44,6 +46,7 @@ class Services:
             complaints=ComplaintService(db),
             messages=MessageLog(db),
             watcher=watcher,
+            unanswered=UnansweredLog(db),
         )
 
     def close(self) -> None:

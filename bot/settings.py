@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     admin_token: str | None = None
+    agent_token: str | None = None
 
     engine_url: str = "http://127.0.0.1:5005"
     engine_token: str | None = None

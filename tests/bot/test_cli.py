@@ -49,3 +49,35 @@ def test_import_with_bad_rows_changes_nothing(runner: CliRunner, tmp_path: Path)
     assert "第2行" in result.output and "未导入任何数据" in result.output
     search = runner.invoke(main, ["kb", "search", "青峰山门票多少钱", "--json"])
     assert "改了的问题" not in search.output
+
+
+def test_set_rollback_delete_and_export(runner: CliRunner, tmp_path: Path) -> None:
+    def top(query: str) -> dict:
+        result = runner.invoke(main, ["kb", "search", query, "--json"])
+        return json.loads(result.output.strip().splitlines()[-1])["hits"][0]
+
+    created = runner.invoke(
+        main,
+        ["kb", "set", "shop-hanfu", "--category", "购物", "--question", "云溪哪里可以租汉服？",
+         "--answer", "古镇东街可以租汉服（演示数据）。", "--similar", "古镇租汉服|汉服租赁"],
+    )  # fmt: skip
+    assert created.exit_code == 0 and "第 1 版" in created.output
+    assert top("古镇有租汉服的吗")["id"] == "shop-hanfu"
+    runner.invoke(main, ["kb", "set", "shop-hanfu", "--answer", "汉服店搬到了西街（演示数据）。"])
+    assert "西街" in top("古镇有租汉服的吗")["answer"]
+    rolled = runner.invoke(main, ["kb", "rollback", "shop-hanfu", "1"])
+    assert rolled.exit_code == 0 and "第 3 版" in rolled.output
+    assert "东街" in top("古镇有租汉服的吗")["answer"]
+
+    incomplete = runner.invoke(main, ["kb", "set", "new-2", "--question", "没有答案的问题"])
+    assert incomplete.exit_code != 0 and "--category --answer" in incomplete.output
+
+    exported = tmp_path / "faq.xlsx"
+    assert runner.invoke(main, ["kb", "export", str(exported)]).exit_code == 0
+    assert runner.invoke(main, ["kb", "delete", "shop-hanfu"]).exit_code == 0
+    assert top("古镇有租汉服的吗")["id"] != "shop-hanfu"
+    missing = runner.invoke(main, ["kb", "delete", "shop-hanfu"])
+    assert missing.exit_code != 0 and "没有 id" in missing.output
+    reimported = runner.invoke(main, ["kb", "import", str(exported)])
+    assert reimported.exit_code == 0 and "更新 1 条" in reimported.output
+    assert top("古镇有租汉服的吗")["id"] == "shop-hanfu"

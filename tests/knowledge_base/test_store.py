@@ -1,9 +1,10 @@
 from datetime import datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.db import Database
-from knowledge_base.store import Faq, FaqInput, FaqStatus, FaqStore, FaqVersion
+from knowledge_base.store import Faq, FaqInput, FaqNotFound, FaqStatus, FaqStore, FaqVersion
 
 ENTRY = FaqInput(
     id="f1",
@@ -39,3 +40,28 @@ def test_only_published_entries_inside_their_window_are_live(db: Database) -> No
         session.get_one(Faq, "f1").valid_until = now - timedelta(days=1)
     assert [f.id for f in store.live(now)] == []
     assert [f.id for f in store.live(now - timedelta(days=2))] == ["f1"]
+
+
+def test_rollback_restores_an_old_version_as_a_new_one(db: Database) -> None:
+    store = FaqStore(db)
+    store.upsert_many([ENTRY], changed_by="alice")
+    store.upsert_many([FaqInput(**{**ENTRY.__dict__, "answer": "改错了"})], changed_by="bob")
+    faq = store.rollback("f1", 1, changed_by="carol")
+    assert (faq.version, faq.answer, faq.updated_by) == (3, ENTRY.answer, "carol")
+    assert [v.version for v in store.versions("f1")] == [1, 2, 3]
+    with pytest.raises(FaqNotFound):
+        store.rollback("f1", 9, changed_by="carol")
+
+
+def test_every_write_bumps_the_revision_and_tells_the_listeners(db: Database) -> None:
+    store = FaqStore(db)
+    heard: list[int] = []
+    store.listeners.append(lambda: heard.append(store.revision()))
+    assert store.revision() == 0
+    store.upsert_many([ENTRY], changed_by="alice")
+    store.upsert_many([ENTRY], changed_by="alice")  # nothing changed: no revision, no call
+    store.delete("f1", changed_by="alice")
+    assert heard == [1, 2]
+    assert store.get("f1") is None
+    with pytest.raises(FaqNotFound):
+        store.delete("f1", changed_by="alice")

@@ -1,0 +1,114 @@
+"""The knowledge-base API in process: roles, edits that answer at once, imports, exports."""
+
+import io
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+
+from bot.app import create_app
+from bot.settings import Settings
+
+ADMIN = {"authorization": "Bearer admin-secret"}
+AGENT = {"authorization": "Bearer agent-secret"}
+NEW = {
+    "id": "shop-hanfu",
+    "category": "购物",
+    "question": "云溪哪里可以租汉服拍照？",
+    "similar_questions": ["古镇租汉服", "汉服租赁多少钱"],
+    "answer": "云溪古镇东街有三家汉服租赁店，每套每天80元起（演示数据）。",
+}
+
+
+@pytest.fixture
+def api(settings: Settings) -> Iterator[TestClient]:
+    settings = settings.model_copy(
+        update={"admin_token": "admin-secret", "agent_token": "agent-secret"}
+    )
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+def test_every_route_wants_a_token_and_the_right_role(api: TestClient) -> None:
+    assert api.get("/api/faqs").status_code == 401
+    wrong = api.get("/api/faqs", headers={"authorization": "Bearer guess"})
+    assert wrong.status_code == 401 and "令牌无效" in wrong.json()["error"]
+    assert api.get("/api/faqs", headers=AGENT).status_code == 200
+    refused = api.post("/api/faqs", json=NEW, headers=AGENT)
+    assert refused.status_code == 403 and "管理员" in refused.json()["error"]
+    assert api.delete("/api/faqs/faq-0001", headers=AGENT).status_code == 403
+
+
+def test_an_admin_edit_is_the_next_answer(api: TestClient) -> None:
+    def top(query: str) -> dict:
+        return api.get("/api/kb/search", params={"q": query}, headers=AGENT).json()["hits"][0]
+
+    assert top("古镇有租汉服的吗")["id"] != "shop-hanfu"
+    created = api.post("/api/faqs", json=NEW, headers=ADMIN)
+    assert created.status_code == 201 and created.json()["version"] == 1
+    assert top("古镇有租汉服的吗")["id"] == "shop-hanfu"
+    assert api.post("/api/faqs", json=NEW, headers=ADMIN).status_code == 409
+
+    changed = {**NEW, "answer": "汉服租赁每套每天100元起（演示数据）。"}
+    del changed["id"]
+    assert api.put("/api/faqs/shop-hanfu", json=changed, headers=ADMIN).json()["version"] == 2
+    assert "100元" in top("古镇有租汉服的吗")["answer"]
+
+    rolled = api.post("/api/faqs/shop-hanfu/rollback", json={"version": 1}, headers=ADMIN)
+    assert rolled.json()["version"] == 3 and "80元" in rolled.json()["answer"]
+    history = api.get("/api/faqs/shop-hanfu", headers=AGENT).json()["versions"]
+    assert [v["version"] for v in history] == [1, 2, 3]
+
+    assert api.delete("/api/faqs/shop-hanfu", headers=ADMIN).status_code == 204
+    assert top("古镇有租汉服的吗")["id"] != "shop-hanfu"
+    assert api.delete("/api/faqs/shop-hanfu", headers=ADMIN).status_code == 404
+
+
+def test_bad_faqs_are_refused_with_reasons(api: TestClient) -> None:
+    blank = api.post("/api/faqs", json={**NEW, "answer": "   "}, headers=ADMIN)
+    assert blank.status_code == 422 and "answer" in blank.json()["error"]
+    bad_id = api.post("/api/faqs", json={**NEW, "id": "有 空格"}, headers=ADMIN)
+    assert bad_id.status_code == 422 and "id" in bad_id.json()["error"]
+    window = {**NEW, "valid_from": "2026-12-01T00:00:00", "valid_until": "2026-11-01T00:00:00"}
+    assert api.post("/api/faqs", json=window, headers=ADMIN).status_code == 422
+    assert api.post("/api/faqs", content=b"\xff\xfe", headers=ADMIN).status_code == 422
+    missing = api.post("/api/faqs/nope/rollback", json={"version": 1}, headers=ADMIN)
+    assert missing.status_code == 404
+
+
+def test_import_is_all_or_nothing_with_row_numbers(api: TestClient) -> None:
+    bad = "id,category,question,similar_questions,answer\nz1,门票,问题,,答案\nz2,门票,,,答案\n"
+    response = api.post(
+        "/api/faqs/import", files={"file": ("faq.csv", bad.encode(), "text/csv")}, headers=ADMIN
+    )
+    assert response.status_code == 422
+    assert response.json()["rows"] == [{"row": 3, "message": "question 不能为空"}]
+    assert api.get("/api/faqs/z1", headers=AGENT).status_code == 404
+
+    good = "id,category,question,similar_questions,answer\nz1,门票,望月楼门票多少钱？,,30元\n"
+    done = api.post(
+        "/api/faqs/import", files={"file": ("faq.csv", good.encode(), "text/csv")}, headers=ADMIN
+    )
+    assert done.json() == {"rows": 1, "changed": 1}
+    wrong_type = api.post(
+        "/api/faqs/import", files={"file": ("faq.doc", b"x", "application/msword")}, headers=ADMIN
+    )
+    assert wrong_type.status_code == 422 and "不支持" in wrong_type.json()["error"]
+
+
+def test_export_as_excel(api: TestClient) -> None:
+    response = api.get("/api/faqs/export", params={"format": "xlsx"}, headers=ADMIN)
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:5] == ("id", "category", "question", "similar_questions", "answer")
+    assert len(rows) == 1 + 343
+    assert api.get("/api/faqs/export", params={"format": "pdf"}, headers=ADMIN).status_code == 422
+
+
+def test_unanswered_questions_are_kept_for_the_admin(api: TestClient) -> None:
+    api.post("/channels/web", json={"sender": "u1", "text": "帮我写一篇作文"})  # engine is down
+    rows = api.get("/api/kb/unanswered", headers=ADMIN).json()
+    assert rows[0]["query"] == "帮我写一篇作文" and rows[0]["decision"] == "none"
+    assert rows[0]["channel"] == "web"
