@@ -7,15 +7,19 @@ never force a rebuild.
 
 import json
 from pathlib import Path
+from typing import Any
 
 import faiss
 import numpy as np
 
 from knowledge_base.embedding import Vectors
 
+# One query is too small a job to share between cores; concurrent requests use them instead.
+faiss.omp_set_num_threads(1)
+
 FORMAT_VERSION = 1
 APPROXIMATE_ABOVE = 200_000  # vectors; measured in benchmarks/kb_search.py
-IVF_PROBES = 24
+IVF_PROBES = 48
 
 
 def _ids(rows: list[int]) -> np.ndarray:
@@ -42,6 +46,30 @@ class DenseIndex:
             dense = cls(dim, ivf)
         dense.add(rows, vectors)
         return dense
+
+    def approximated(self) -> "DenseIndex":
+        """The same vectors in the index ``build`` picks for their number (IVF when large)."""
+        if self.kind != "flat":
+            return self
+        ids, vectors = self.vectors()
+        return DenseIndex.build(self.dim, [int(i) for i in ids], vectors)
+
+    def vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        """All ids and vectors (for measuring an approximate index against exact search)."""
+        if self.kind == "flat":
+            mapped: Any = self._index  # IndexIDMap2: the flat index and its id map
+            inner = faiss.downcast_index(mapped.index)
+            return faiss.vector_to_array(mapped.id_map), inner.reconstruct_n(0, inner.ntotal)
+        invlists = faiss.extract_index_ivf(self._index).invlists
+        assert invlists is not None
+        ids, vectors = [], []
+        for list_no in range(invlists.nlist):
+            size = invlists.list_size(list_no)
+            if size:
+                ids.append(faiss.rev_swig_ptr(invlists.get_ids(list_no), size).copy())
+                codes = faiss.rev_swig_ptr(invlists.get_codes(list_no), size * self.dim * 4)
+                vectors.append(np.frombuffer(codes.copy(), dtype=np.float32).reshape(size, -1))
+        return np.concatenate(ids), np.concatenate(vectors)
 
     @property
     def kind(self) -> str:

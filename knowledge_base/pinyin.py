@@ -32,13 +32,21 @@ def _fuzzy(syllable: str) -> str:
     return syllable
 
 
+@lru_cache(maxsize=50_000)
+def _fuzzy_cached(syllable: str) -> str:
+    return _fuzzy(syllable)
+
+
+@lru_cache(maxsize=50_000)
+def _char(char: str, style: Style) -> str:
+    # One character at a time, so a cache makes long texts cheap; a non-Chinese character
+    # stands for itself. Names are matched with each character's usual reading.
+    keep: Any = list
+    return str(lazy_pinyin(char, style=style, errors=keep)[0])
+
+
 def _syllables(text: str, style: Style) -> list[str]:
-    # A callable ``errors`` may return a list: one item per non-Chinese character.
-    keep_each: Any = list
-    syllables = lazy_pinyin(text, style=style, errors=keep_each)
-    if len(syllables) != len(text):  # pypinyin merged something: fall back to one char at a time
-        syllables = [lazy_pinyin(char, style=style, errors=keep_each)[0] for char in text]
-    return syllables
+    return [_char(char, style) for char in text]
 
 
 def _key(syllables: list[str], fuzzy: bool) -> tuple[str, ...]:
@@ -62,7 +70,7 @@ class NameMatcher:
         """Replace every span that sounds like a known name (and isn't one) by that name."""
         if not self._by_key or not text:
             return text
-        plain = _syllables(text, Style.NORMAL)
+        fuzzy = [_fuzzy_cached(s) for s in _syllables(text, Style.NORMAL)]
         toned = _syllables(text, Style.TONE3)
         out: list[str] = []
         i = 0
@@ -70,9 +78,8 @@ class NameMatcher:
             for length in self._lengths:
                 if i + length > len(text):
                     continue
-                fuzzy = length >= MIN_FUZZY_LENGTH
-                key = _key((plain if fuzzy else toned)[i : i + length], fuzzy)
-                name = self._by_key.get(key)
+                syllables = fuzzy if length >= MIN_FUZZY_LENGTH else toned
+                name = self._by_key.get(tuple(syllables[i : i + length]))
                 if name is not None:
                     out.append(name)
                     i += length

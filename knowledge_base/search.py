@@ -18,8 +18,8 @@ from typing import Any
 
 from knowledge_base import calibration as calibration_file
 from knowledge_base.calibration import Calibration, Decision
-from knowledge_base.dense import DenseIndex
-from knowledge_base.embedding import Embedder
+from knowledge_base.dense import APPROXIMATE_ABOVE, DenseIndex
+from knowledge_base.embedding import Embedder, Vectors
 from knowledge_base.lexical import BM25Index
 from knowledge_base.pinyin import NameMatcher, default_matcher
 from knowledge_base.store import Faq, FaqStore
@@ -37,10 +37,9 @@ def content_words(prepared: str) -> set[str]:
     return {w for w in words(prepared) if len(w) >= 2}
 
 
-def _unexplained(prepared: str, full_text: str, word_df: Counter[str], faqs: int) -> float:
+def _unexplained(weights: dict[str, float], full_text: str) -> float:
     """The share of the query's informative words (by idf over the FAQs) that the FAQ's
     question, similar questions and answer never mention: high for near-miss questions."""
-    weights = {w: math.log(1 + (faqs + 0.5) / (word_df[w] + 0.5)) for w in content_words(prepared)}
     total = sum(weights.values())
     if not total:
         return 0.0
@@ -49,6 +48,7 @@ def _unexplained(prepared: str, full_text: str, word_df: Counter[str], faqs: int
 
 CANDIDATES = 10  # FAQs taken from each retriever before the combiner ranks them
 DENSE_ROWS = 64  # texts fetched from faiss to find those FAQs
+LEXICAL_ROWS = 256  # texts taken from BM25 to find those FAQs
 
 # Without a fitted calibration for the configured model (e.g. a user's own st: model before
 # `scripts/calibrate_kb.py` ran) the KB still works on lexical evidence alone, cautiously.
@@ -161,6 +161,10 @@ class KnowledgeBase:
         return len(self._entries)
 
     @property
+    def index_kind(self) -> str:
+        return self._dense.kind if self._dense is not None else "none"
+
+    @property
     def model(self) -> str:
         return self._embedder.name if self._embedder is not None else "lexical"
 
@@ -262,6 +266,8 @@ class KnowledgeBase:
                 self._attach(row, entry.id, text)
             if self._dense is not None and vectors is not None:
                 self._dense.add([row for row, _, _ in new_rows], vectors)
+                if len(self._dense) > APPROXIMATE_ABOVE:
+                    self._dense = self._dense.approximated()
             self._saved_rows = {}
 
     def _attach(self, row: int, faq_id: str, text: str) -> None:
@@ -291,17 +297,20 @@ class KnowledgeBase:
             return _prepare(text)
         return self._matcher.canonicalize(normalize(text))
 
+    def embed_query(self, query: str) -> Vectors | None:
+        prepared = self.prepare(query)
+        if self._embedder is None or not prepared:
+            return None
+        return self._embedder.queries([prepared])
+
     def candidates(self, query: str) -> list[Candidate]:
         """Every FAQ either retriever puts in its top ``CANDIDATES``, with the combiner's inputs."""
         prepared = self.prepare(query)
         terms = tokens(prepared)
-        vector = (
-            self._embedder.queries([prepared]) if self._embedder is not None and prepared else None
-        )
+        vector = self.embed_query(query)
         with self._lock:
             lexical: dict[str, float] = {}
-            row_scores = self._lexical.scores(terms)
-            for row, score in row_scores.items():
+            for row, score in self._lexical.top(terms, LEXICAL_ROWS).items():
                 faq_id = self._owner[row]
                 lexical[faq_id] = max(lexical.get(faq_id, 0.0), score)
             dense: dict[str, float] = {}
@@ -314,14 +323,20 @@ class KnowledgeBase:
             by_dense = set(sorted(dense, key=dense.__getitem__, reverse=True)[:CANDIDATES])
             chosen = [faq_id for faq_id in by_lexical | by_dense if faq_id in self._entries]
             weights = self._lexical.query_weights(terms)
+            row_scores = self._lexical.score(
+                terms, [row for faq_id in chosen for row in self._rows_of[faq_id]]
+            )
+            faqs = len(self._entries)
+            word_weights = {
+                w: math.log(1 + (faqs + 0.5) / (self._word_df[w] + 0.5))
+                for w in content_words(prepared)
+            }
             features = {
                 faq_id: {
                     "dense": dense.get(faq_id, floor),
-                    "lexical": lexical.get(faq_id, 0.0),
+                    "lexical": max(row_scores[row] for row in self._rows_of[faq_id]),
                     **self._overlap(self._rows_of[faq_id], row_scores, weights),
-                    "unexplained": _unexplained(
-                        prepared, self._full_text[faq_id], self._word_df, len(self._entries)
-                    ),
+                    "unexplained": _unexplained(word_weights, self._full_text[faq_id]),
                 }
                 for faq_id in chosen
             }
