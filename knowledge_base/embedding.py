@@ -69,7 +69,10 @@ class SentenceTransformerEmbedder:
 
         self.name = f"st:{model}"
         self._model = SentenceTransformer(_resolve(model), device="cpu", local_files_only=True)
-        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        dimension = getattr(self._model, "get_embedding_dimension", None) or (
+            self._model.get_sentence_embedding_dimension  # sentence-transformers before 6
+        )
+        self.dim = int(dimension() or 0)
 
     def queries(self, texts: Sequence[str]) -> Vectors:
         return _normalized(self._model.encode(list(texts), normalize_embeddings=True))
