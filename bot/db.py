@@ -5,7 +5,9 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, text
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 
@@ -34,6 +36,25 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+MIGRATIONS = Path(__file__).parent / "migrations"
+FIRST_REVISION = "0001"
+
+
+def import_models() -> None:
+    """Import the modules that declare tables so that they are registered on Base."""
+    import bot.complaints.models  # noqa: F401
+    import bot.messages  # noqa: F401
+    import knowledge_base.store  # noqa: F401
+    import knowledge_base.unanswered  # noqa: F401
+
+
+def alembic_config(connection: Connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
 class Database:
     """Owns the engine and hands out short transactions."""
 
@@ -42,13 +63,14 @@ class Database:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def create_schema(self) -> None:
-        # Import the modules that declare tables so that they are registered on Base.
-        import bot.complaints  # noqa: F401
-        import bot.messages  # noqa: F401
-        import knowledge_base.store  # noqa: F401
-        import knowledge_base.unanswered  # noqa: F401
-
-        Base.metadata.create_all(self.engine)
+        """Upgrade the database to the newest migration (creating it when empty)."""
+        with self.engine.begin() as connection:
+            config = alembic_config(connection)
+            tables = set(inspect(connection).get_table_names())
+            if "faqs" in tables and "alembic_version" not in tables:
+                # Made by create_all before migrations existed: the same tables as revision 1.
+                command.stamp(config, FIRST_REVISION)
+            command.upgrade(config, "head")
 
     @contextmanager
     def session(self) -> Iterator[Session]:

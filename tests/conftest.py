@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
-from bot.db import Base, Database
+from bot.db import Base, Database, import_models
 from bot.settings import Settings
 
 POSTGRES_URL = os.environ.get(
@@ -43,12 +43,18 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return POSTGRES_URL
 
 
+def _drop_everything(database: Database) -> None:
+    import_models()
+    Base.metadata.drop_all(database.engine)
+    with database.engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
 @pytest.fixture
 def db(database_url: str) -> Iterator[Database]:
     database = Database(database_url)
-    database.create_schema()
-    Base.metadata.drop_all(database.engine)
+    _drop_everything(database)  # a shared PostgreSQL database may hold an earlier run's tables
     database.create_schema()
     yield database
-    Base.metadata.drop_all(database.engine)
+    _drop_everything(database)
     database.dispose()
