@@ -1,4 +1,5 @@
-"""REST API for the knowledge base (``/api/faqs``, ``/api/kb``); admins edit, agents read."""
+"""REST API: the knowledge base (``/api/faqs``, ``/api/kb``) and complaint work orders
+(``/api/complaints``); admins change things, agents read."""
 
 from datetime import datetime
 from typing import Annotated, Any
@@ -9,6 +10,9 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field, field_validator
 
 from bot.auth import Role, require
+from bot.complaints.intake import mask_phone
+from bot.complaints.models import Complaint, ComplaintEvent, Status
+from bot.complaints.workflow import Change
 from bot.exceptions import Conflict, InvalidInput, NotFound, PayloadTooLarge
 from bot.services import Services
 from knowledge_base.importer import ImportFailed, csv_bytes, parse, xlsx_bytes
@@ -219,7 +223,66 @@ def create_router() -> APIRouter:
             for r in rows
         ]
 
+    @router.get("/complaints/{number}")
+    async def get_complaint(request: Request, number: str, role: Agent) -> dict[str, Any]:
+        complaint = await to_thread.run_sync(services(request).complaints.get, number)
+        if complaint is None:
+            raise NotFound(f"没有编号为 {number} 的投诉工单")
+        history = await to_thread.run_sync(services(request).workflow.history, number)
+        return complaint_json(complaint, history, masked=role != "admin")
+
+    @router.post("/complaints/{number}/transitions")
+    async def transition(
+        request: Request, number: str, body: TransitionBody, role: Admin
+    ) -> dict[str, Any]:
+        change = Change(actor=role, **body.model_dump())
+        workflow = services(request).workflow
+        complaint = await to_thread.run_sync(workflow.apply, number, change)
+        history = await to_thread.run_sync(workflow.history, number)
+        return complaint_json(complaint, history, masked=False)
+
     return router
+
+
+class TransitionBody(BaseModel):
+    to: Status
+    note: str = Field(default="", max_length=2000)
+    department: str | None = Field(default=None, max_length=64)
+    reply: str | None = Field(default=None, max_length=4000)
+    satisfaction: int | None = Field(default=None, ge=1, le=5)
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+def complaint_json(
+    complaint: Complaint, history: list[ComplaintEvent], *, masked: bool
+) -> dict[str, Any]:
+    """The contract's fields; agents see the phone masked (138****5678)."""
+    return {
+        "number": complaint.number,
+        "status": str(complaint.status),
+        "target": complaint.target,
+        "incident_time": complaint.incident_time,
+        "place": complaint.place,
+        "category": complaint.category,
+        "phone": mask_phone(complaint.phone) if masked else complaint.phone,
+        "description": complaint.description,
+        "channel": complaint.channel,
+        "department": complaint.department,
+        "reply": complaint.reply,
+        "satisfaction": complaint.satisfaction,
+        "reject_reason": complaint.reject_reason,
+        "created_at": complaint.created_at.isoformat(),
+        "history": [
+            {
+                "from": e.from_status,
+                "to": e.to_status,
+                "actor": e.actor,
+                "note": e.note,
+                "at": e.at.isoformat(),
+            }
+            for e in history
+        ],
+    }
 
 
 class ImportRejected(InvalidInput):

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from bot.complaints.service import ComplaintService
+from bot.complaints.workflow import Workflow
 from bot.db import Database
 from bot.messages import MessageLog
 from bot.settings import Settings
@@ -23,6 +24,7 @@ class Services:
     messages: MessageLog
     watcher: IndexWatcher
     unanswered: UnansweredLog
+    workflow: Workflow
 
     @classmethod
     def build(cls, settings: Settings, *, index: bool = True) -> "Services":
@@ -47,6 +49,7 @@ class Services:
             messages=MessageLog(db),
             watcher=watcher,
             unanswered=UnansweredLog(db),
+            workflow=Workflow(db),
         )
 
     def close(self) -> None:

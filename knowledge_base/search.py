@@ -33,6 +33,15 @@ def _prepare(text: str) -> str:
     return default_matcher().canonicalize(normalize(text))
 
 
+def add_gaps(features: list[dict[str, float]]) -> None:
+    """How far each candidate stands above the best other one (negative if below)."""
+    for name in ("dense", "lexical", "balanced"):
+        ranked = sorted((f[name] for f in features), reverse=True)
+        for f in features:
+            best_other = ranked[1] if f[name] == ranked[0] and len(ranked) > 1 else ranked[0]
+            f[f"{name}_gap"] = f[name] - best_other if len(ranked) > 1 else f[name]
+
+
 def content_words(prepared: str) -> set[str]:
     return {w for w in words(prepared) if len(w) >= 2}
 
@@ -341,12 +350,7 @@ class KnowledgeBase:
                 for faq_id in chosen
             }
             entries = {faq_id: self._entries[faq_id] for faq_id in chosen}
-        for name in ("dense", "lexical", "balanced"):
-            ranked = sorted((f[name] for f in features.values()), reverse=True)
-            for f in features.values():
-                # How far this candidate stands above the best other one (negative if below).
-                best_other = ranked[1] if f[name] == ranked[0] and len(ranked) > 1 else ranked[0]
-                f[f"{name}_gap"] = f[name] - best_other if len(ranked) > 1 else f[name]
+        add_gaps(list(features.values()))
         return [
             Candidate(
                 entry=entries[faq_id],

@@ -9,7 +9,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.complaints.models import Complaint, DailySequence
+from bot.complaints.models import Complaint, ComplaintEvent, DailySequence, Status
 from bot.db import Database, utcnow
 
 
@@ -42,9 +42,19 @@ class ComplaintService:
                     complaint = Complaint(
                         number=self._next_number(session, now or utcnow()),
                         idempotency_key=idempotency_key,
+                        status=Status.received,
                         **draft.__dict__,
                     )
                     session.add(complaint)
+                    session.flush()
+                    session.add(
+                        ComplaintEvent(
+                            complaint_id=complaint.id,
+                            from_status=None,
+                            to_status=Status.received.value,
+                            actor=f"{draft.channel}:tourist",
+                        )
+                    )
                 return complaint
             except IntegrityError:
                 continue  # a concurrent submit with the same key won: return its order

@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from bot.app import create_app
+from bot.complaints.service import ComplaintDraft
 from bot.settings import Settings
 
 ADMIN = {"authorization": "Bearer admin-secret"}
@@ -112,3 +113,37 @@ def test_unanswered_questions_are_kept_for_the_admin(api: TestClient) -> None:
     rows = api.get("/api/kb/unanswered", headers=ADMIN).json()
     assert rows[0]["query"] == "帮我写一篇作文" and rows[0]["decision"] == "none"
     assert rows[0]["channel"] == "web"
+
+
+def test_complaints_by_number_and_their_transitions(api: TestClient) -> None:
+    services = api.app.state.services  # type: ignore[attr-defined]
+    draft = ComplaintDraft(
+        channel="web",
+        sender="web:u9",
+        phone="13812345678",
+        target="云游国际旅行社（导游）",
+        incident_time="昨天下午",
+        place="云溪古镇",
+        category="强制购物",
+        description="导游强迫我们去玉器店购物",
+    )
+    number = services.complaints.submit(draft, idempotency_key="api-1").number
+    seen_by_agent = api.get(f"/api/complaints/{number}", headers=AGENT).json()
+    assert seen_by_agent["status"] == "已受理" and seen_by_agent["phone"] == "138****5678"
+    assert {"number", "target", "incident_time", "place", "category", "description"} <= set(
+        seen_by_agent
+    )
+    assert api.get(f"/api/complaints/{number}", headers=ADMIN).json()["phone"] == "13812345678"
+
+    path = f"/api/complaints/{number}/transitions"
+    assert (
+        api.post(path, json={"to": "已派单", "department": "x"}, headers=AGENT).status_code == 403
+    )
+    wrong = api.post(path, json={"to": "已答复", "reply": "好了"}, headers=ADMIN)
+    assert wrong.status_code == 409 and "不能改为「已答复」" in wrong.json()["error"]
+    assert api.post(path, json={"to": "已派单"}, headers=ADMIN).status_code == 422
+    assert api.post(path, json={"to": "已关闭"}, headers=ADMIN).status_code == 422
+    assigned = api.post(path, json={"to": "已派单", "department": "市场监管科"}, headers=ADMIN)
+    assert assigned.status_code == 200 and assigned.json()["status"] == "已派单"
+    assert [h["to"] for h in assigned.json()["history"]] == ["已受理", "已派单"]
+    assert api.get("/api/complaints/TS20000101001", headers=AGENT).status_code == 404
