@@ -1,7 +1,9 @@
 """REST API: the knowledge base (``/api/faqs``, ``/api/kb``) and complaint work orders
 (``/api/complaints``); admins change things, agents read."""
 
-from datetime import datetime
+import csv
+import io
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from anyio import to_thread
@@ -12,6 +14,7 @@ from pydantic import BaseModel, Field, field_validator
 from bot.auth import Role, require
 from bot.complaints.intake import mask_phone
 from bot.complaints.models import Complaint, ComplaintEvent, Status
+from bot.complaints.queue import Filters, QueueItem
 from bot.complaints.workflow import Change
 from bot.exceptions import Conflict, InvalidInput, NotFound, PayloadTooLarge
 from bot.services import Services
@@ -223,6 +226,40 @@ def create_router() -> APIRouter:
             for r in rows
         ]
 
+    @router.get("/complaints")
+    async def list_complaints(
+        request: Request,
+        role: Agent,
+        status: Status | None = None,
+        category: str | None = None,
+        place: Annotated[str | None, Query(max_length=100)] = None,
+        since: date | None = None,
+        until: date | None = None,
+        overdue: bool | None = None,
+    ) -> list[dict[str, Any]]:
+        filters = Filters(status, category, place, since, until, overdue)
+        items = await to_thread.run_sync(services(request).queue.find, filters)
+        return [queue_json(item, masked=role != "admin") for item in items]
+
+    @router.get("/complaints/stats")
+    async def complaint_stats(request: Request, _: Agent) -> dict[str, Any]:
+        return await to_thread.run_sync(services(request).queue.statistics)
+
+    @router.get("/complaints/export")
+    async def export_complaints(request: Request, _: Admin) -> Response:
+        items = await to_thread.run_sync(services(request).queue.find, Filters())
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(EXPORT_COLUMNS)
+        for item in items:
+            row = queue_json(item, masked=False)
+            writer.writerow([row[column] for column in EXPORT_COLUMNS])
+        return Response(
+            buffer.getvalue().encode("utf-8-sig"),
+            media_type="text/csv; charset=utf-8",
+            headers={"content-disposition": 'attachment; filename="complaints.csv"'},
+        )
+
     @router.get("/complaints/{number}")
     async def get_complaint(request: Request, number: str, role: Agent) -> dict[str, Any]:
         complaint = await to_thread.run_sync(services(request).complaints.get, number)
@@ -242,6 +279,33 @@ def create_router() -> APIRouter:
         return complaint_json(complaint, history, masked=False)
 
     return router
+
+
+EXPORT_COLUMNS = (
+    "number",
+    "status",
+    "category",
+    "target",
+    "place",
+    "incident_time",
+    "phone",
+    "description",
+    "channel",
+    "department",
+    "created_at",
+    "due",
+    "overdue",
+)
+
+
+def queue_json(item: QueueItem, *, masked: bool) -> dict[str, Any]:
+    row = complaint_json(item.complaint, [], masked=masked)
+    del row["history"]
+    return {
+        **row,
+        "due": item.due.isoformat(),
+        "overdue": item.overdue,
+    }
 
 
 class TransitionBody(BaseModel):

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from bot.complaints.queue import ComplaintQueue
 from bot.complaints.service import ComplaintService
 from bot.complaints.workflow import Workflow
 from bot.db import Database
@@ -25,6 +26,7 @@ class Services:
     watcher: IndexWatcher
     unanswered: UnansweredLog
     workflow: Workflow
+    queue: ComplaintQueue
 
     @classmethod
     def build(cls, settings: Settings, *, index: bool = True) -> "Services":
@@ -50,6 +52,7 @@ class Services:
             watcher=watcher,
             unanswered=UnansweredLog(db),
             workflow=Workflow(db),
+            queue=ComplaintQueue(db, settings.complaint_deadlines, settings.holidays),
         )
 
     def close(self) -> None:

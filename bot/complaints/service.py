@@ -33,6 +33,7 @@ class ComplaintService:
         self, draft: ComplaintDraft, *, idempotency_key: str, now: datetime | None = None
     ) -> Complaint:
         """Commit the work order; the same key always returns the same work order."""
+        moment = now or utcnow()
         for _attempt in range(5):
             existing = self.by_key(idempotency_key)
             if existing is not None:
@@ -40,7 +41,8 @@ class ComplaintService:
             try:
                 with self._db.session() as session:
                     complaint = Complaint(
-                        number=self._next_number(session, now or utcnow()),
+                        number=self._next_number(session, moment),
+                        created_at=moment,
                         idempotency_key=idempotency_key,
                         status=Status.received,
                         **draft.__dict__,

@@ -147,3 +147,32 @@ def test_complaints_by_number_and_their_transitions(api: TestClient) -> None:
     assert assigned.status_code == 200 and assigned.json()["status"] == "已派单"
     assert [h["to"] for h in assigned.json()["history"]] == ["已受理", "已派单"]
     assert api.get("/api/complaints/TS20000101001", headers=AGENT).status_code == 404
+
+
+def test_the_complaint_queue_lists_counts_and_exports(api: TestClient) -> None:
+    services = api.app.state.services  # type: ignore[attr-defined]
+    draft = ComplaintDraft(
+        channel="sms",
+        sender="sms:+8613812345678",
+        phone="13812345678",
+        target="翠湖游船公司",
+        incident_time="上周六",
+        place="翠湖公园",
+        category="价格欺诈",
+        description="游船票价和公示的不一样",
+    )
+    number = services.complaints.submit(draft, idempotency_key="queue-1").number
+    listed = api.get("/api/complaints", params={"category": "价格欺诈"}, headers=AGENT).json()
+    assert [(c["number"], c["phone"], c["overdue"]) for c in listed] == [
+        (number, "138****5678", False)
+    ]
+    assert api.get("/api/complaints", params={"status": "已回访"}, headers=AGENT).json() == []
+    assert api.get("/api/complaints", params={"status": "done"}, headers=AGENT).status_code == 422
+    stats = api.get("/api/complaints/stats", headers=AGENT).json()
+    assert stats["total"] == 1 and stats["by_place"] == {"翠湖公园": 1}
+    exported = api.get("/api/complaints/export", headers=ADMIN)
+    assert exported.status_code == 200
+    lines = exported.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("number,status,category") and number in lines[1]
+    assert "13812345678" in lines[1]
+    assert api.get("/api/complaints/export", headers=AGENT).status_code == 403
