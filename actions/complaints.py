@@ -1,3 +1,4 @@
+import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -6,7 +7,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.deps import channel_of, services
 from bot.complaints import intake
-from bot.complaints.service import ComplaintDraft
+from bot.complaints.service import ComplaintDraft, Lookup
 
 FORM = "complaint_form"
 FORM_SLOTS = (
@@ -172,6 +173,8 @@ def _form_run_key(tracker: Tracker) -> str:
 
 
 class ActionComplaintStatus(Action):
+    """Status by number for anyone; details only with the phone's last four digits."""
+
     def name(self) -> str:
         return "action_complaint_status"
 
@@ -184,13 +187,58 @@ class ActionComplaintStatus(Action):
         if not number:
             dispatcher.utter_message(text="请提供您的投诉单号（以TS开头，例如TS20261123001）。")
             return []
-        complaint = services().complaints.get(str(number))
+        number = str(number).upper()
+        last4 = _last_four(tracker.latest_message.get("text") or "", number)
+        if last4 is not None:
+            return self._details(dispatcher, tracker, number, last4)
+        complaint = services().complaints.get(number)
         if complaint is None:
             dispatcher.utter_message(text=f"没有查到单号为 {number} 的投诉，请核对后再试。")
             return [SlotSet("complaint_number", None)]
         dispatcher.utter_message(
             text=f"投诉单 {complaint.number} 当前状态：{complaint.status}。"
-            "如需查看处理详情，请提供投诉时登记手机号的后四位。",
+            f"如需查看处理详情，请发送单号和登记手机号的后四位，例如“{complaint.number} 1234”。",
             json_message={"complaint_number": complaint.number, "status": str(complaint.status)},
         )
         return [SlotSet("complaint_number", complaint.number)]
+
+    @staticmethod
+    def _details(
+        dispatcher: CollectingDispatcher, tracker: Tracker, number: str, last4: str
+    ) -> list[dict[str, Any]]:
+        outcome, complaint = services().complaints.details(number, last4, sender=tracker.sender_id)
+        if outcome is Lookup.locked:
+            dispatcher.utter_message(
+                text="查询失败次数过多，请1小时后再试，或拨打12301旅游服务热线由人工为您查询。"
+            )
+            return []
+        if outcome is Lookup.unknown:
+            dispatcher.utter_message(text=f"没有查到单号为 {number} 的投诉，请核对后再试。")
+            return [SlotSet("complaint_number", None)]
+        if complaint is None:
+            dispatcher.utter_message(text="手机号后四位与登记信息不符，请核对后再试。")
+            return [SlotSet("complaint_number", number)]
+        lines = [
+            f"投诉单 {complaint.number}",
+            f"状态：{complaint.status}",
+            f"类别：{complaint.category}　地点：{complaint.place}",
+            f"被投诉对象：{complaint.target}",
+        ]
+        if complaint.department:
+            lines.append(f"承办部门：{complaint.department}")
+        if complaint.reply:
+            lines.append(f"答复：{complaint.reply}")
+        if complaint.reject_reason:
+            lines.append(f"不予受理理由：{complaint.reject_reason}")
+        dispatcher.utter_message(
+            text="\n".join(lines),
+            json_message={"complaint_number": complaint.number, "status": str(complaint.status)},
+        )
+        return [SlotSet("complaint_number", complaint.number)]
+
+
+def _last_four(text: str, number: str) -> str | None:
+    """Four digits standing alone in the message, once the work-order number is taken out."""
+    rest = re.sub(re.escape(number), " ", text, flags=re.IGNORECASE)
+    found = re.findall(r"(?<!\d)\d{4}(?!\d)", rest)
+    return found[-1] if found else None

@@ -159,6 +159,8 @@ class KnowledgeBase:
         self._rows_of: dict[str, list[int]] = {}
         self._owner: dict[int, str] = {}
         self._next_row = 0
+        # Rows of a loaded index, by (FAQ id, version), until the first sync reuses or drops them.
+        self._saved_rows: dict[int, tuple[str, int]] = {}
         self._lexical = BM25Index()
         self._full_text: dict[str, str] = {}  # prepared question, similar questions and answer
         self._word_df: Counter[str] = Counter()  # in how many FAQs' full text a word occurs
@@ -228,10 +230,9 @@ class KnowledgeBase:
             return True
 
     def _apply(self, stale: list[str], fresh: list[Entry]) -> None:
-        saved: dict[int, tuple[str, int]] = getattr(self, "_saved_rows", {})
-        reuse = {(faq_id, version): [] for faq_id, version in saved.values()}  # type: ignore[var-annotated]
-        for row, key in saved.items():
-            reuse[key].append(row)
+        reuse: dict[tuple[str, int], list[int]] = {}
+        for row, key in self._saved_rows.items():
+            reuse.setdefault(key, []).append(row)
         new_rows: list[tuple[int, Entry, str]] = []
         kept_rows: dict[str, list[int]] = {}
         for entry in fresh:

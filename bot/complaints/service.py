@@ -1,16 +1,34 @@
 """Commit a work order exactly once and look it up by number."""
 
+import enum
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.complaints.models import Complaint, ComplaintEvent, DailySequence, Status
+from bot.complaints.models import (
+    Complaint,
+    ComplaintEvent,
+    DailySequence,
+    Status,
+    StatusLookup,
+)
 from bot.db import Database, utcnow
+
+LOOKUP_WINDOW = timedelta(hours=1)
+MAX_FAILURES_PER_NUMBER = 5
+MAX_FAILURES_PER_SENDER = 10
+
+
+class Lookup(enum.Enum):
+    ok = "ok"
+    wrong = "wrong"
+    unknown = "unknown"
+    locked = "locked"
 
 
 @dataclass(frozen=True)
@@ -81,6 +99,34 @@ class ComplaintService:
             return session.scalar(
                 select(Complaint).where(Complaint.idempotency_key == idempotency_key)
             )
+
+    def details(
+        self, number: str, last4: str, *, sender: str, now: datetime | None = None
+    ) -> tuple[Lookup, Complaint | None]:
+        """The work order if ``last4`` ends its phone; failed guesses are rate-limited per
+        number and per sender, and refused before they are checked."""
+        moment = now or utcnow()
+        since = moment - LOOKUP_WINDOW
+        with self._db.session() as session:
+            failures = (
+                select(func.count())
+                .select_from(StatusLookup)
+                .where(StatusLookup.success.is_(False), StatusLookup.at >= since)
+            )
+            by_number = session.scalar(failures.where(StatusLookup.number == number.upper()))
+            by_sender = session.scalar(failures.where(StatusLookup.sender == sender))
+            if (by_number or 0) >= MAX_FAILURES_PER_NUMBER or (
+                by_sender or 0
+            ) >= MAX_FAILURES_PER_SENDER:
+                return Lookup.locked, None
+            complaint = session.scalar(select(Complaint).where(Complaint.number == number.upper()))
+            success = complaint is not None and complaint.phone.endswith(last4)
+            session.add(
+                StatusLookup(number=number.upper(), sender=sender, success=success, at=moment)
+            )
+        if complaint is None:
+            return Lookup.unknown, None
+        return (Lookup.ok, complaint) if success else (Lookup.wrong, None)
 
     def get(self, number: str) -> Complaint | None:
         with self._db.session() as session:

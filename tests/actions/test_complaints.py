@@ -89,3 +89,26 @@ def test_status_by_number(services: Services) -> None:
         SlotSet("complaint_number", None)
     ]
     assert "没有查到" in dispatcher.messages[0]["text"]
+
+
+def test_status_details_with_the_last_four_digits(services: Services) -> None:
+    tracker = saved_tracker("complaint_confirmed")
+    dispatcher = CollectingDispatcher()
+    ActionSubmitComplaint().run(dispatcher, tracker, DOMAIN)
+    number = dispatcher.messages[0]["custom"]["complaint_number"]
+    tracker.latest_message["entities"] = [{"entity": "complaint_number", "value": number}]
+
+    tracker.latest_message["text"] = f"查一下{number}"
+    dispatcher = CollectingDispatcher()
+    ActionComplaintStatus().run(dispatcher, tracker, DOMAIN)
+    assert "后四位" in dispatcher.messages[0]["text"]
+
+    tracker.latest_message["text"] = f"{number} 尾号5678"
+    dispatcher = CollectingDispatcher()
+    ActionComplaintStatus().run(dispatcher, tracker, DOMAIN)
+    assert "被投诉对象" in dispatcher.messages[0]["text"]
+
+    tracker.latest_message["text"] = f"{number} 1234"
+    dispatcher = CollectingDispatcher()
+    ActionComplaintStatus().run(dispatcher, tracker, DOMAIN)
+    assert "不符" in dispatcher.messages[0]["text"]

@@ -47,7 +47,11 @@ def test_full_complaint_commits_one_work_order(running_bot: RunningBot) -> None:
     numbers = [m["custom"]["complaint_number"] for m in messages if m.get("custom")]
     assert len(numbers) == 1 and str(numbers[0]).startswith("TS")
     status = "".join(texts(running_bot.say(sender, f"查一下投诉{numbers[0]}的进度")))
-    assert "已受理" in status
+    assert "已受理" in status and "后四位" in status
+    details = "".join(texts(running_bot.say(sender, f"查询{numbers[0]}，手机尾号5678")))
+    assert "被投诉对象：云游国际旅行社" in details
+    wrong = "".join(texts(running_bot.say("someone-else", f"{numbers[0]} 1234")))
+    assert "不符" in wrong
 
 
 def test_engine_api_is_token_protected(running_bot: RunningBot) -> None:

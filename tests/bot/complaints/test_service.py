@@ -1,10 +1,10 @@
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
 from bot.complaints.models import Complaint, Status
-from bot.complaints.service import ComplaintDraft, ComplaintService
+from bot.complaints.service import ComplaintDraft, ComplaintService, Lookup
 from bot.db import Database
 
 DRAFT = ComplaintDraft(
@@ -55,3 +55,18 @@ def test_concurrent_different_complaints_get_distinct_numbers(db: Database) -> N
 
 def test_unknown_number_is_none(db: Database) -> None:
     assert ComplaintService(db).get("TS20990101001") is None
+
+
+def test_details_need_the_phones_last_four_digits_and_guessing_is_limited(db: Database) -> None:
+    service = ComplaintService(db)
+    number = service.submit(DRAFT, idempotency_key="d1", now=NOW).number
+    outcome, complaint = service.details(number, "5678", sender="web:u1", now=NOW)
+    assert outcome is Lookup.ok and complaint is not None and complaint.number == number
+    assert service.details("TS20990101001", "5678", sender="web:u1", now=NOW)[0] is Lookup.unknown
+    for guess in ("0000", "1111", "2222", "3333"):
+        assert service.details(number, guess, sender="web:x", now=NOW)[0] is Lookup.wrong
+    # the fifth wrong guess within the hour locks the number, even for the right digits
+    assert service.details(number, "4444", sender="web:y", now=NOW)[0] is Lookup.wrong
+    assert service.details(number, "5678", sender="web:u1", now=NOW)[0] is Lookup.locked
+    later = NOW + timedelta(hours=1, minutes=1)
+    assert service.details(number, "5678", sender="web:u1", now=later)[0] is Lookup.ok
