@@ -8,6 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.deps import channel_of, services
 from bot.complaints import intake
 from bot.complaints.service import ComplaintDraft, Lookup
+from knowledge_base.text import to_simplified
 
 FORM = "complaint_form"
 FORM_SLOTS = (
@@ -26,12 +27,15 @@ def _entities(tracker: Tracker, entity: str) -> list[str]:
     return [str(value) for value in tracker.get_latest_entity_values(entity)]
 
 
-def _free_text(tracker: Tracker, slot: str) -> str | None:
-    """The message as the answer to the question we asked, unless it was about something else."""
+def _free_text(tracker: Tracker, slot: str, *, entities_allowed: bool = False) -> str | None:
+    """The message as the answer to the question we asked, unless it was about something else
+    (it names an entity meant for another slot, or it is a yes/no)."""
     if tracker.get_slot("requested_slot") != slot:
         return None
     message = tracker.latest_message
-    if message.get("entities") or message.get("intent", {}).get("name") in ("affirm", "deny"):
+    if message.get("intent", {}).get("name") in ("affirm", "deny"):
+        return None
+    if message.get("entities") and not entities_allowed:
         return None
     return (message.get("text") or "").strip() or None
 
@@ -51,13 +55,14 @@ class ValidateComplaintForm(FormValidationAction):
             and not tracker.get_slot("description")
         ):
             return {"description": text}
-        answer = _free_text(tracker, "description")
+        # What happened may well name the business or the place: that is still the answer.
+        answer = _free_text(tracker, "description", entities_allowed=True)
         return {"description": answer} if answer else {}
 
     def extract_target(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
-        text = tracker.latest_message.get("text") or ""
+        text = to_simplified(tracker.latest_message.get("text") or "")
         target = intake.find_target(text, _entities(tracker, "business"))
         if target and (not tracker.get_slot("target") or _entities(tracker, "business")):
             return {"target": target}
@@ -79,19 +84,25 @@ class ValidateComplaintForm(FormValidationAction):
     def extract_place(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
-        places = _entities(tracker, "place")
-        if places:
-            return {"place": places[0]}
+        places = _entities(tracker, "place") or [
+            # A shop, hotel or boat company is where it happened; a travel agency is not.
+            business
+            for business in _entities(tracker, "business")
+            if "旅行社" not in business and "国旅" not in business
+        ]
+        if places and (not tracker.get_slot("place") or _entities(tracker, "place")):
+            return {"place": to_simplified(places[0])}
         answer = _free_text(tracker, "place")
-        return {"place": answer} if answer else {}
+        return {"place": to_simplified(answer)} if answer else {}
 
     def extract_incident_time(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
         text = tracker.latest_message.get("text") or ""
-        found = _entities(tracker, "time") or [t for t in [intake.find_time(text)] if t]
+        # The longest reading wins: the NLU may tag 周六 where the text says 上周六下午.
+        found = [t for t in [*_entities(tracker, "time"), intake.find_time(text)] if t]
         if found:
-            return {"incident_time": found[0]}
+            return {"incident_time": max(found, key=len)}
         answer = _free_text(tracker, "incident_time")
         return {"incident_time": answer} if answer else {}
 

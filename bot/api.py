@@ -3,6 +3,7 @@
 
 import csv
 import io
+import re
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -281,6 +282,7 @@ def create_router() -> APIRouter:
     return router
 
 
+PHONE_IN_TEXT = re.compile(r"1[3-9]\d{9}")
 EXPORT_COLUMNS = (
     "number",
     "status",
@@ -331,6 +333,9 @@ def complaint_json(
         "phone": mask_phone(complaint.phone) if masked else complaint.phone,
         "description": complaint.description,
         "channel": complaint.channel,
+        "sender": PHONE_IN_TEXT.sub(lambda m: mask_phone(m.group()), complaint.sender)
+        if masked
+        else complaint.sender,
         "department": complaint.department,
         "reply": complaint.reply,
         "satisfaction": complaint.satisfaction,

@@ -44,6 +44,10 @@ _CJK = re.compile(r"[\u4e00-\u9fff]+")
 _lock = threading.Lock()
 
 
+def to_simplified(text: str) -> str:
+    return str(zhconv.convert(text, "zh-cn"))
+
+
 def normalize(text: str) -> str:
     """Simplified characters, half-width, lower case, fillers and punctuation removed."""
     text = zhconv.convert(unicodedata.normalize("NFKC", text), "zh-cn").lower()

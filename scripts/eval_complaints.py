@@ -1,0 +1,125 @@
+"""Scripted complaint conversations through the real app and engine, scored field by field.
+
+    .venv/bin/python scripts/eval_complaints.py     # starts `hotline serve` on free ports
+
+Each conversation in eval/complaint_conversations.yml is sent turn by turn to
+POST /channels/web under its own sender; afterwards the work orders are read back through
+GET /api/complaints. Printed: per kind and overall, how many conversations made exactly one
+work order, and the accuracy of target, incident time, place, category and phone.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import httpx
+import yaml
+
+from bot.engine_process import train
+from bot.settings import PROJECT_DIR, Settings
+
+FIELDS = ("target", "incident_time", "place", "category", "phone")
+TOKEN = "eval-complaints"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def matches(field: str, expected: str, actual: str | None) -> bool:
+    if actual is None:
+        return False
+    if field in ("category", "phone"):
+        return actual == expected
+    return expected in actual
+
+
+def main() -> int:
+    conversations = yaml.safe_load(
+        (PROJECT_DIR / "eval" / "complaint_conversations.yml").read_text(encoding="utf-8")
+    )["conversations"]
+    train(Settings())
+    with tempfile.TemporaryDirectory() as data_dir:
+        app_port, engine_port = free_port(), free_port()
+        env = {
+            **os.environ,
+            "HOTLINE_DATA_DIR": data_dir,
+            "HOTLINE_PORT": str(app_port),
+            "HOTLINE_ENGINE_URL": f"http://127.0.0.1:{engine_port}",
+            "HOTLINE_ADMIN_TOKEN": TOKEN,
+        }
+        log = Path(data_dir, "serve.log").open("wb")
+        server = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "serve"],
+            cwd=PROJECT_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        http = httpx.Client(
+            base_url=f"http://127.0.0.1:{app_port}",
+            timeout=60,
+            headers={"authorization": f"Bearer {TOKEN}"},
+        )
+        try:
+            deadline = time.monotonic() + 300
+            while True:
+                try:
+                    if http.get("/healthz").json()["engine"]["ok"]:
+                        break
+                except (httpx.HTTPError, ValueError):
+                    pass
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise SystemExit("the app or the engine did not start")
+                time.sleep(1)
+            for n, conversation in enumerate(conversations):
+                for turn in conversation["turns"]:
+                    response = http.post(
+                        "/channels/web", json={"sender": f"eval-{n}", "text": str(turn)}
+                    )
+                    response.raise_for_status()
+            orders = http.get("/api/complaints").json()
+        finally:
+            http.close()
+            server.terminate()
+            server.wait(timeout=60)
+            log.close()
+
+    by_sender = defaultdict(list)
+    for order in orders:
+        by_sender[order["sender"]].append(order)
+    totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for n, conversation in enumerate(conversations):
+        made = by_sender.get(f"web:eval-{n}", [])
+        for kind in (conversation["kind"], "all"):
+            totals[kind]["conversations"] += 1
+            totals[kind]["exactly one"] += len(made) == 1
+        if len(made) != 1:
+            print(f"# {n} ({conversation['kind']}): {len(made)} work orders")
+            continue
+        for field in FIELDS:
+            right = matches(field, str(conversation["expect"][field]), made[0].get(field))
+            for kind in (conversation["kind"], "all"):
+                totals[kind][field] += right
+            if not right:
+                print(f"# {n} ({conversation['kind']}) {field}: expected "
+                      f"{conversation['expect'][field]!r}, got {made[0].get(field)!r}")  # fmt: skip
+    print()
+    print("| conversations | n | exactly one work order | " + " | ".join(FIELDS) + " |")
+    print("| --- " * (3 + len(FIELDS)) + "|")
+    for kind, counts in sorted(totals.items(), key=lambda item: item[0] == "all"):
+        n = counts["conversations"]
+        cells = [f"{counts[field] / n:.2f}" for field in FIELDS]
+        print(f"| {kind} | {n} | {counts['exactly one'] / n:.2f} | " + " | ".join(cells) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
