@@ -110,8 +110,10 @@ class ValidateComplaintForm(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
         text = tracker.latest_message.get("text") or ""
-        phone = next(iter(_entities(tracker, "phone")), None) or intake.find_phone(text)
-        if phone and intake.PHONE.fullmatch(phone):
+        # The NLU may tag a fragment of a number typed with spaces; the whole text may not.
+        readings = [*_entities(tracker, "phone"), intake.find_phone(text)]
+        phone = next((p for p in readings if p and intake.PHONE.fullmatch(p)), None)
+        if phone:
             return {"phone": phone}
         asked = tracker.get_slot("requested_slot") == "phone"
         if asked or intake.looks_like_phone(text):
