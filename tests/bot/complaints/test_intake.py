@@ -48,8 +48,11 @@ def test_find_phone(text: str, phone: str | None) -> None:
         ("昨天下午在古镇", "昨天下午"),
         ("11月20号晚上8点出的事", "11月20号晚上8点"),
         ("上周六上午", "上周六上午"),
-        ("下午三点左右", None),
+        ("下午三点左右", "下午三点"),
+        ("能不能便宜一点", None),  # 一点 is "a little" without a day or part of day
         ("下午3点左右", "下午3点"),
+        ("前天下午三点在索道站", "前天下午三点"),
+        ("晚上十一点半", "晚上十一点半"),
     ],
 )
 def test_find_time(text: str, time: str | None) -> None:
