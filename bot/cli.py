@@ -6,13 +6,19 @@ import signal
 import sys
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 import httpx
 
 from bot.logs import configure_logging
 from bot.settings import get_settings
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 log = logging.getLogger("hotline")
 
@@ -100,10 +106,16 @@ def kb() -> None:
     """Knowledge base: import, export, search, reindex."""
 
 
-def _services(*, index: bool = True):
+@contextmanager
+def _services(*, index: bool = True) -> Iterator["Services"]:
+    """The app's services for one command, closed after it (``index=False``: no embedding)."""
     from bot.services import Services
 
-    return Services.build(get_settings(), index=index)
+    services = Services.build(get_settings(), index=index)
+    try:
+        yield services
+    finally:
+        services.close()
 
 
 @kb.command("import")
@@ -118,11 +130,8 @@ def kb_import(file: Path) -> None:
         for error in exc.errors:
             click.echo(f"第{error.row}行: {error.message}", err=True)
         raise click.ClickException(f"导入失败：{len(exc.errors)} 行有错误，未导入任何数据") from exc
-    services = _services(index=False)
-    try:
+    with _services(index=False) as services:
         changed = services.faqs.upsert_many(entries, changed_by="cli")
-    finally:
-        services.close()
     click.echo(f"导入 {len(entries)} 条，更新 {changed} 条")
 
 
@@ -132,15 +141,12 @@ def kb_export(file: Path) -> None:
     """Write every FAQ to a .csv or .xlsx file (the import columns)."""
     from knowledge_base.importer import export
 
-    services = _services(index=False)
-    try:
+    with _services(index=False) as services:
         faqs = services.faqs.all()
-        try:
-            export(faqs, file)
-        except ValueError as exc:
-            raise click.ClickException(str(exc)) from exc
-    finally:
-        services.close()
+    try:
+        export(faqs, file)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
     click.echo(f"导出 {len(faqs)} 条到 {file}")
 
 
@@ -157,8 +163,7 @@ def kb_set(faq_id: str, **changes: str | None) -> None:
     from knowledge_base.importer import split_similar
     from knowledge_base.store import FaqInput, FaqStatus
 
-    services = _services(index=False)
-    try:
+    with _services(index=False) as services:
         current = services.faqs.get(faq_id)
         fields = {
             "category": changes["category"] or (current.category if current else None),
@@ -187,8 +192,6 @@ def kb_set(faq_id: str, **changes: str | None) -> None:
         )
         changed = services.faqs.upsert_many([entry], changed_by="cli")
         faq = services.faqs.get(faq_id)
-    finally:
-        services.close()
     assert faq is not None
     click.echo(f"{faq_id} 第 {faq.version} 版" + ("" if changed else "（内容未变）"))
 
@@ -199,13 +202,11 @@ def kb_delete(faq_id: str) -> None:
     """Delete one FAQ (its versions go with it)."""
     from knowledge_base.store import FaqNotFound
 
-    services = _services(index=False)
-    try:
-        services.faqs.delete(faq_id, changed_by="cli")
-    except FaqNotFound as exc:
-        raise click.ClickException(f"没有 id 为 {faq_id} 的问答") from exc
-    finally:
-        services.close()
+    with _services(index=False) as services:
+        try:
+            services.faqs.delete(faq_id, changed_by="cli")
+        except FaqNotFound as exc:
+            raise click.ClickException(f"没有 id 为 {faq_id} 的问答") from exc
     click.echo(f"已删除 {faq_id}")
 
 
@@ -216,29 +217,21 @@ def kb_rollback(faq_id: str, version: int) -> None:
     """Make an earlier version current again (as a new version)."""
     from knowledge_base.store import FaqNotFound
 
-    services = _services(index=False)
-    try:
-        faq = services.faqs.rollback(faq_id, version, changed_by="cli")
-    except FaqNotFound as exc:
-        raise click.ClickException(f"没有 {faq_id} 的第 {version} 版") from exc
-    finally:
-        services.close()
+    with _services(index=False) as services:
+        try:
+            faq = services.faqs.rollback(faq_id, version, changed_by="cli")
+        except FaqNotFound as exc:
+            raise click.ClickException(f"没有 {faq_id} 的第 {version} 版") from exc
     click.echo(f"{faq_id} 已恢复为第 {version} 版的内容（现为第 {faq.version} 版）")
 
 
 @kb.command("reindex")
 def kb_reindex() -> None:
     """Rebuild the saved vector index from the database (after changing the embedding model)."""
-    settings = get_settings()
-    from bot.services import Services
-
-    services = Services.build(settings, index=False)
-    try:
+    with _services(index=False) as services:
         started = time.perf_counter()
         services.kb.sync()
         services.kb.save()
-    finally:
-        services.close()
     click.echo(
         f"{services.kb.size} 条问答已用 {services.kb.model} 重建索引，"
         f"用时 {time.perf_counter() - started:.1f} 秒"
@@ -254,10 +247,9 @@ def kb_search(query: str | None, k: int, as_json: bool, batch) -> None:
     """Search the knowledge base as the bot would."""
     if (query is None) == (batch is None):
         raise click.UsageError("give either QUERY or --batch FILE")
-    services = _services()
-    queries = [line.strip() for line in batch if line.strip()] if batch else [query]
+    queries = [line.strip() for line in batch if line.strip()] if batch else [str(query)]
     started = time.perf_counter()
-    try:
+    with _services() as services:
         for text in queries:
             result = services.kb.search(text, k=k)
             if as_json:
@@ -266,8 +258,6 @@ def kb_search(query: str | None, k: int, as_json: bool, batch) -> None:
             click.echo(f"{text} → {result.decision}")
             for hit in result.hits:
                 click.echo(f"  {hit.score:.3f}  {hit.id}  {hit.question}")
-    finally:
-        services.close()
     log.debug("%d queries in %.3fs", len(queries), time.perf_counter() - started)
 
 
