@@ -129,10 +129,10 @@ class BM25Index:
             rows, scores = rows[best], scores[best]
         return {int(r): float(s) for r, s in zip(rows, scores, strict=True)}
 
-    def score(self, terms: list[str], rows: list[int]) -> dict[int, float]:
-        """Exact scores of the given rows (0 for a row that shares no term)."""
+    def score(self, rows: list[int], weights: dict[str, float]) -> dict[int, float]:
+        """Exact scores of the given rows for a query's ``query_weights`` (0 for a row that
+        shares no term)."""
         self._maybe_refresh()
-        weights = {t: self._idf(t) for t in set(terms) if t in self._postings}
         result = {}
         for row in rows:
             doc = self._docs[row]

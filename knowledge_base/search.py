@@ -21,7 +21,7 @@ from knowledge_base.calibration import Calibration, Decision
 from knowledge_base.dense import APPROXIMATE_ABOVE, DenseIndex
 from knowledge_base.embedding import Embedder, Vectors
 from knowledge_base.lexical import BM25Index
-from knowledge_base.pinyin import NameMatcher, default_matcher
+from knowledge_base.pinyin import default_matcher
 from knowledge_base.store import Faq, FaqStore
 from knowledge_base.text import normalize, tokens, words
 
@@ -142,12 +142,10 @@ class KnowledgeBase:
         *,
         calibration: Calibration | None = None,
         index_path: Path | None = None,
-        matcher: NameMatcher | None = None,
     ) -> None:
         self._store = store
         self._embedder = embedder
         self._index_path = index_path
-        self._matcher = matcher  # None: the user dictionary's names, with a shared cache
         if calibration is None and embedder is not None:
             calibration = calibration_file.load(embedder.name)
         if calibration is None or (embedder is None and "dense" in calibration.features):
@@ -233,22 +231,24 @@ class KnowledgeBase:
         reuse: dict[tuple[str, int], list[int]] = {}
         for row, key in self._saved_rows.items():
             reuse.setdefault(key, []).append(row)
-        new_rows: list[tuple[int, Entry, str]] = []
-        kept_rows: dict[str, list[int]] = {}
+        new_rows: list[tuple[int, Entry, str]] = []  # row, FAQ, prepared text
+        kept_rows: dict[str, list[tuple[int, str]]] = {}  # FAQ id -> rows and prepared texts
         for entry in fresh:
             rows = reuse.pop((entry.id, entry.version), None)
             if rows is not None and len(rows) == len(entry.texts):
-                kept_rows[entry.id] = rows  # the saved vectors are this version's: no embedding
+                # The saved vectors are this version's: no embedding.
+                kept_rows[entry.id] = [
+                    (row, self.prepare(text)) for row, text in zip(rows, entry.texts, strict=True)
+                ]
                 continue
             if rows:
                 reuse[(entry.id, entry.version)] = rows  # stale saved vectors, removed below
             for text in entry.texts:
-                new_rows.append((self._next_row, entry, text))
+                new_rows.append((self._next_row, entry, self.prepare(text)))
                 self._next_row += 1
         vectors = None
         if self._embedder is not None and new_rows:
-            prepared = [self.prepare(text) for _, _, text in new_rows]
-            vectors = self._embedder.passages(prepared)
+            vectors = self._embedder.passages([prepared for _, _, prepared in new_rows])
         orphaned = [row for rows in reuse.values() for row in rows]
         full_texts = {e.id: self.prepare(" ".join((*e.texts, e.answer))) for e in fresh}
         with self._lock:
@@ -268,22 +268,21 @@ class KnowledgeBase:
                 self._rows_of[entry.id] = []
                 self._full_text[entry.id] = full_texts[entry.id]
                 self._word_df.update(content_words(full_texts[entry.id]))
-            for faq_id, rows in kept_rows.items():
-                entry = self._entries[faq_id]
-                for row, text in zip(rows, entry.texts, strict=True):
-                    self._attach(row, faq_id, text)
-            for row, entry, text in new_rows:
-                self._attach(row, entry.id, text)
+            for faq_id, kept in kept_rows.items():
+                for row, prepared in kept:
+                    self._attach(row, faq_id, prepared)
+            for row, entry, prepared in new_rows:
+                self._attach(row, entry.id, prepared)
             if self._dense is not None and vectors is not None:
                 self._dense.add([row for row, _, _ in new_rows], vectors)
                 if len(self._dense) > APPROXIMATE_ABOVE:
                     self._dense = self._dense.approximated()
             self._saved_rows = {}
 
-    def _attach(self, row: int, faq_id: str, text: str) -> None:
+    def _attach(self, row: int, faq_id: str, prepared: str) -> None:
         self._rows_of[faq_id].append(row)
         self._owner[row] = faq_id
-        self._lexical.add(row, tokens(self.prepare(text)))
+        self._lexical.add(row, tokens(prepared))
 
     def save(self) -> None:
         if self._index_path is None or self._dense is None or self._embedder is None:
@@ -303,12 +302,12 @@ class KnowledgeBase:
 
     def prepare(self, text: str) -> str:
         """Normalized text with misheard place names rewritten (queries and indexed texts)."""
-        if self._matcher is None:
-            return _prepare(text)
-        return self._matcher.canonicalize(normalize(text))
+        return _prepare(text)
 
     def embed_query(self, query: str) -> Vectors | None:
-        prepared = self.prepare(query)
+        return self._embed(self.prepare(query))
+
+    def _embed(self, prepared: str) -> Vectors | None:
         if self._embedder is None or not prepared:
             return None
         return self._embedder.queries([prepared])
@@ -317,7 +316,7 @@ class KnowledgeBase:
         """Every FAQ either retriever puts in its top ``CANDIDATES``, with the combiner's inputs."""
         prepared = self.prepare(query)
         terms = tokens(prepared)
-        vector = self.embed_query(query)
+        vector = self._embed(prepared)
         with self._lock:
             lexical: dict[str, float] = {}
             for row, score in self._lexical.top(terms, LEXICAL_ROWS).items():
@@ -334,7 +333,7 @@ class KnowledgeBase:
             chosen = [faq_id for faq_id in by_lexical | by_dense if faq_id in self._entries]
             weights = self._lexical.query_weights(terms)
             row_scores = self._lexical.score(
-                terms, [row for faq_id in chosen for row in self._rows_of[faq_id]]
+                [row for faq_id in chosen for row in self._rows_of[faq_id]], weights
             )
             faqs = len(self._entries)
             word_weights = {
