@@ -103,7 +103,7 @@ def _jsonable(name: str, value: Any) -> Any:
     return value
 
 
-def _snapshot(faq: Faq | FaqInput) -> dict[str, Any]:
+def _snapshot(faq: Faq) -> dict[str, Any]:
     return {name: _jsonable(name, getattr(faq, name)) for name in CONTENT_FIELDS}
 
 
@@ -148,7 +148,8 @@ class FaqStore:
         changed = 0
         with self._db.session() as session:
             for entry in entries:
-                changed += self._write(session, entry.id, _restore(_snapshot(entry)), changed_by)
+                values = {name: getattr(entry, name) for name in CONTENT_FIELDS}
+                changed += self._write(session, entry.id, values, changed_by)
             if changed:
                 self._changed(session)
         if changed:

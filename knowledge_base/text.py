@@ -50,7 +50,7 @@ def to_simplified(text: str) -> str:
 
 def normalize(text: str) -> str:
     """Simplified characters, half-width, lower case, fillers and punctuation removed."""
-    text = zhconv.convert(unicodedata.normalize("NFKC", text), "zh-cn").lower()
+    text = to_simplified(unicodedata.normalize("NFKC", text)).lower()
     for filler in FILLERS:
         text = text.replace(filler, " ")
     return " ".join(_NON_WORD.sub(" ", text).split())

@@ -3,25 +3,18 @@ import copy
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.complaints import ActionComplaintStatus, ActionSubmitComplaint, ValidateComplaintForm
+from actions.complaints import (
+    FORM_SLOTS,
+    ActionComplaintStatus,
+    ActionSubmitComplaint,
+    ValidateComplaintForm,
+)
 from bot.services import Services
 from tests.actions.conftest import DOMAIN, saved_tracker
 
 FORM_DOMAIN = {
     **DOMAIN,
-    "forms": {
-        "complaint_form": {
-            "required_slots": [
-                "description",
-                "target",
-                "category",
-                "place",
-                "incident_time",
-                "phone",
-                "confirmation",
-            ]
-        }
-    },
+    "forms": {"complaint_form": {"required_slots": list(FORM_SLOTS)}},
 }
 
 

@@ -2,6 +2,7 @@
 
 import io
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 from fastapi.testclient import TestClient
@@ -10,6 +11,7 @@ from openpyxl import load_workbook
 from bot.app import create_app
 from bot.complaints.service import ComplaintDraft
 from bot.settings import Settings
+from tests.bot.complaints.test_service import DRAFT
 
 ADMIN = {"authorization": "Bearer admin-secret"}
 AGENT = {"authorization": "Bearer agent-secret"}
@@ -117,16 +119,7 @@ def test_unanswered_questions_are_kept_for_the_admin(api: TestClient) -> None:
 
 def test_complaints_by_number_and_their_transitions(api: TestClient) -> None:
     services = api.app.state.services  # type: ignore[attr-defined]
-    draft = ComplaintDraft(
-        channel="web",
-        sender="web:u9",
-        phone="13812345678",
-        target="云游国际旅行社（导游）",
-        incident_time="昨天下午",
-        place="云溪古镇",
-        category="强制购物",
-        description="导游强迫我们去玉器店购物",
-    )
+    draft = replace(DRAFT, sender="web:u9")
     number = services.complaints.submit(draft, idempotency_key="api-1").number
     seen_by_agent = api.get(f"/api/complaints/{number}", headers=AGENT).json()
     assert seen_by_agent["status"] == "已受理" and seen_by_agent["phone"] == "138****5678"
