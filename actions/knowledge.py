@@ -5,8 +5,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.deps import channel_of, services
 from bot.safety import NO_ANSWER_MESSAGE
-
-SHORT_CHANNELS = {"sms", "voice"}
+from channels.base import SHORT_CHANNELS
 
 
 class ActionAnswerFaq(Action):

@@ -267,7 +267,11 @@ def create_router() -> APIRouter:
         if complaint is None:
             raise NotFound(f"没有编号为 {number} 的投诉工单")
         history = await to_thread.run_sync(services(request).workflow.history, number)
-        return complaint_json(complaint, history, masked=role != "admin")
+        files = await to_thread.run_sync(services(request).complaints.attachments, complaint.id)
+        return {
+            **complaint_json(complaint, history, masked=role != "admin"),
+            "attachments": [{"kind": f.kind, "media_id": f.media_id} for f in files],
+        }
 
     @router.post("/complaints/{number}/transitions")
     async def transition(

@@ -15,6 +15,7 @@ import actions.deps
 from bot.action_server import create_router as create_action_router
 from bot.api import ImportRejected
 from bot.api import create_router as create_api_router
+from bot.channel_routes import create_router as create_channel_router
 from bot.conversation import ConversationService
 from bot.engine import EngineClient
 from bot.exceptions import (
@@ -29,9 +30,9 @@ from bot.exceptions import (
     Unauthorized,
 )
 from bot.logs import configure_logging, new_request_id, request_id_var
+from bot.outbox import OutboxWorker
 from bot.services import Services
 from bot.settings import PROJECT_DIR, Settings, get_settings
-from channels import web
 from knowledge_base.importer import read_csv
 
 log = logging.getLogger(__name__)
@@ -79,9 +80,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             messages=services.messages,
             kb=services.kb,
             unanswered=services.unanswered,
+            outbox=services.outbox,
         )
+        worker = OutboxWorker(services.outbox, interval=settings.outbox_interval)
+        worker.start()
         log.info("app ready: %d FAQs, engine at %s", services.kb.size, settings.engine_url)
         yield
+        await worker.stop()
         await engine.aclose()
         actions.deps.configure(None)
         services.close()
@@ -89,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="云游热线", lifespan=lifespan)
     app.include_router(create_action_router())
     app.include_router(create_api_router())
+    app.include_router(create_channel_router())
 
     @app.middleware("http")
     async def request_id(request: Request, call_next):
@@ -114,15 +120,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ]
         log.info("refused %s %s with 422: %s", request.method, request.url.path, problems)
         return JSONResponse({"error": "请求内容不正确：" + "；".join(problems)}, status_code=422)
-
-    @app.post("/channels/web")
-    async def web_channel(request: Request) -> dict[str, Any]:
-        declared = int(request.headers.get("content-length") or 0)
-        if declared > web.MAX_BODY_BYTES:
-            raise PayloadTooLarge(f"请求过大：最多 {web.MAX_BODY_BYTES // 1024} KB")
-        inbound = web.parse(await request.body(), max_chars=settings.max_message_chars)
-        replies = await request.app.state.conversation.handle(inbound)
-        return web.render(replies)
 
     @app.get("/healthz")
     async def healthz(request: Request) -> JSONResponse:

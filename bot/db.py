@@ -42,8 +42,11 @@ FIRST_REVISION = "0001"
 
 def import_models() -> None:
     """Import the modules that declare tables so that they are registered on Base."""
+    import bot.calls  # noqa: F401
     import bot.complaints.models  # noqa: F401
     import bot.messages  # noqa: F401
+    import bot.optouts  # noqa: F401
+    import bot.outbox  # noqa: F401
     import knowledge_base.store  # noqa: F401
     import knowledge_base.unanswered  # noqa: F401
 

@@ -1,6 +1,7 @@
 """HTTP client of the Rasa engine (REST channel and HTTP API)."""
 
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -33,13 +34,31 @@ class EngineClient:
             raise EngineUnavailable("engine parse result is not an object")
         return result
 
+    async def active_loop(self, sender: str) -> str | None:
+        """The form the conversation is in (e.g. ``complaint_form``), None when there is none
+        or the engine cannot say."""
+        try:
+            tracker = await self._request(
+                "GET",
+                f"/conversations/{quote(sender, safe='')}/tracker",
+                params={"include_events": "NONE"},
+            )
+        except EngineUnavailable:
+            return None
+        loop = tracker.get("active_loop") if isinstance(tracker, dict) else None
+        return (loop or {}).get("name") or None
+
     async def status(self) -> dict[str, Any]:
         result = await self._request("GET", "/status")
         return result if isinstance(result, dict) else {}
 
-    async def _request(self, method: str, path: str, **kwargs: Any) -> Any:
+    async def _request(
+        self, method: str, path: str, params: dict[str, str] | None = None, **kwargs: Any
+    ) -> Any:
         try:
-            response = await self._client.request(method, path, params=self._params, **kwargs)
+            response = await self._client.request(
+                method, path, params={**self._params, **(params or {})}, **kwargs
+            )
             response.raise_for_status()
             return response.json()
         except httpx.TimeoutException as exc:

@@ -46,10 +46,14 @@ class Settings(BaseSettings):
     wechat_appid: str | None = None
     wechat_secret: str | None = None
     wechat_aes_key: str | None = None
+    wechat_api_url: str = "https://api.weixin.qq.com/cgi-bin/"
     twilio_account_sid: str | None = None
     twilio_auth_token: str | None = None
+    twilio_from_number: str | None = None
+    twilio_api_url: str | None = None  # Twilio's API host; a local stand-in in tests
     public_url: str | None = None
     voice_secret: str | None = None
+    outbox_interval: float = 1.0
 
     @model_validator(mode="after")
     def _refuse_placeholders_outside_development(self) -> "Settings":

@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 from typing import Any
 
+SHORT_CHANNELS = frozenset({"sms", "voice"})  # where an FAQ's short answer is used
+
 
 @dataclass(frozen=True)
 class Inbound:
@@ -10,6 +12,7 @@ class Inbound:
     sender: str  # the sender's id on its channel
     text: str
     meta: dict[str, Any] = field(default_factory=dict)
+    dedup_key: str | None = None  # the same for every redelivery of one message
 
     @property
     def conversation_id(self) -> str:

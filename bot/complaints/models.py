@@ -77,3 +77,19 @@ class StatusLookup(Base):
     sender: Mapped[str] = mapped_column(String(128), index=True)
     success: Mapped[bool] = mapped_column(Boolean)
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+class Attachment(Base):
+    """A file the tourist sent (a WeChat image's media id); linked to the work order that the
+    same conversation submits next."""
+
+    __tablename__ = "complaint_attachments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sender: Mapped[str] = mapped_column(String(128), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    media_id: Mapped[str] = mapped_column(String(256))
+    received_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    complaint_id: Mapped[int | None] = mapped_column(
+        ForeignKey("complaints.id", ondelete="CASCADE"), nullable=True, index=True
+    )

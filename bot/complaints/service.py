@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.complaints.models import (
+    Attachment,
     Complaint,
     ComplaintEvent,
     DailySequence,
@@ -22,6 +23,7 @@ from bot.db import Database, utcnow
 LOOKUP_WINDOW = timedelta(hours=1)
 MAX_FAILURES_PER_NUMBER = 5
 MAX_FAILURES_PER_SENDER = 10
+ATTACHMENT_WINDOW = timedelta(hours=24)  # images sent this long before the submit belong to it
 
 
 class Lookup(enum.Enum):
@@ -75,10 +77,34 @@ class ComplaintService:
                             actor=f"{draft.channel}:tourist",
                         )
                     )
+                    session.execute(
+                        update(Attachment)
+                        .where(
+                            Attachment.sender == draft.sender,
+                            Attachment.complaint_id.is_(None),
+                            Attachment.received_at >= moment - ATTACHMENT_WINDOW,
+                        )
+                        .values(complaint_id=complaint.id)
+                    )
                 return complaint
             except IntegrityError:
                 continue  # a concurrent submit with the same key won: return its order
         raise RuntimeError("could not commit the complaint")
+
+    def attach(self, *, sender: str, kind: str, media_id: str) -> None:
+        """Keep a file the tourist sent for the work order this conversation submits next."""
+        with self._db.session() as session:
+            session.add(Attachment(sender=sender, kind=kind, media_id=media_id))
+
+    def attachments(self, complaint_id: int) -> list[Attachment]:
+        with self._db.session() as session:
+            return list(
+                session.scalars(
+                    select(Attachment)
+                    .where(Attachment.complaint_id == complaint_id)
+                    .order_by(Attachment.id)
+                )
+            )
 
     @staticmethod
     def _next_number(session: Session, now: datetime) -> str:

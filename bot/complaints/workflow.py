@@ -5,9 +5,11 @@ needs (a department to assign to, the reply, a 1–5 satisfaction score, a reaso
 and writes an audit row in the same transaction.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.complaints.models import Complaint, ComplaintEvent, Status
 from bot.db import Database, utcnow
@@ -48,9 +50,13 @@ class Change:
             raise InvalidInput("不予受理需要说明理由（reason）")
 
 
+Notify = Callable[[Session, Complaint, int], None]
+
+
 class Workflow:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, notify: Notify | None = None) -> None:
         self._db = db
+        self._notify = notify
 
     def apply(self, number: str, change: Change) -> Complaint:
         change.check()
@@ -77,15 +83,17 @@ class Workflow:
                 complaint.satisfaction = change.satisfaction
             if change.reason:
                 complaint.reject_reason = change.reason.strip()
-            session.add(
-                ComplaintEvent(
-                    complaint_id=complaint.id,
-                    from_status=current.value,
-                    to_status=change.to.value,
-                    actor=change.actor,
-                    note=change.note or change.reason or "",
-                )
+            event = ComplaintEvent(
+                complaint_id=complaint.id,
+                from_status=current.value,
+                to_status=change.to.value,
+                actor=change.actor,
+                note=change.note or change.reason or "",
             )
+            session.add(event)
+            session.flush()
+            if self._notify is not None:
+                self._notify(session, complaint, event.id)
         return complaint
 
     def history(self, number: str) -> list[ComplaintEvent]:

@@ -1,0 +1,203 @@
+"""The channels' HTTP and WebSocket endpoints: verify → parse → one conversation turn → render."""
+
+import logging
+from pathlib import Path
+from typing import Any, TypeVar
+
+from anyio import to_thread
+from fastapi import APIRouter, Request, WebSocket, WebSocketDisconnect
+from fastapi.responses import FileResponse, PlainTextResponse, Response
+
+from bot.conversation import ConversationService
+from bot.exceptions import HotlineError, InvalidInput, NotFound, PayloadTooLarge
+from bot.services import Services
+from channels import sms, voice, web, wechat
+from channels.base import Reply
+
+log = logging.getLogger(__name__)
+CHAT_PAGE = Path(__file__).parent / "static" / "chat.html"
+XML = "application/xml; charset=utf-8"
+C = TypeVar("C")
+
+
+def services(request: Request | WebSocket) -> Services:
+    return request.app.state.services
+
+
+def conversation(request: Request | WebSocket) -> ConversationService:
+    return request.app.state.conversation
+
+
+def enabled(channel: C | None, name: str) -> C:
+    if channel is None:
+        raise NotFound(f"{name}渠道未启用：请先配置它的密钥（见 .env.example）")
+    return channel
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The body, refusing anything over ``limit`` bytes without reading all of it."""
+    if int(request.headers.get("content-length") or 0) > limit:
+        raise PayloadTooLarge(f"请求过大：最多 {limit // 1024} KB")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise PayloadTooLarge(f"请求过大：最多 {limit // 1024} KB")
+    return bytes(body)
+
+
+def create_router() -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/chat", include_in_schema=False)
+    async def chat_page() -> FileResponse:
+        return FileResponse(CHAT_PAGE, media_type="text/html; charset=utf-8")
+
+    @router.post("/channels/web")
+    async def web_channel(request: Request) -> dict[str, Any]:
+        body = await read_body(request, web.MAX_BODY_BYTES)
+        inbound = web.parse(body, max_chars=services(request).settings.max_message_chars)
+        return web.render(await conversation(request).handle(inbound))
+
+    @router.get("/channels/wechat")
+    async def wechat_verify(request: Request) -> PlainTextResponse:
+        channel = enabled(services(request).channels.wechat, "微信")
+        return PlainTextResponse(channel.echo(request.query_params))
+
+    @router.post("/channels/wechat")
+    async def wechat_message(request: Request) -> Response:
+        channel = enabled(services(request).channels.wechat, "微信")
+        query = request.query_params
+        channel.verify(query)
+        parsed = channel.parse(
+            channel.decrypt(await read_body(request, wechat.MAX_BODY_BYTES), query)
+        )
+        if parsed.attachment is not None:
+            turn = await conversation(request).acknowledge(
+                parsed.inbound, await _image_reply(request, parsed)
+            )
+        elif parsed.answer is not None:
+            turn = await conversation(request).acknowledge(parsed.inbound, parsed.answer)
+        else:
+            turn = await conversation(request).reply_within(
+                parsed.inbound, wechat.PASSIVE_SECONDS, wechat.as_text
+            )
+        if turn.pushed:
+            return PlainTextResponse("success")
+        return Response(channel.render(parsed.message, turn.replies, query), media_type=XML)
+
+    @router.post("/channels/sms")
+    async def sms_message(request: Request) -> Response:
+        channel = enabled(services(request).channels.sms, "短信")
+        form = channel.verify(
+            channel.url_of(request.url.path, request.url.query),
+            await read_body(request, sms.MAX_BODY_BYTES),
+            request.headers.get("x-twilio-signature"),
+        )
+        inbound = channel.parse(form)
+        opt_out = sms.keyword(inbound.text)
+        if opt_out is not None:
+            await to_thread.run_sync(
+                lambda: services(request).optouts.set(inbound.sender, opted_out=opt_out)
+            )
+            answer = [Reply(sms.STOPPED if opt_out else sms.STARTED)]
+            turn = await conversation(request).acknowledge(inbound, answer)
+        else:
+            turn = await conversation(request).start(inbound)
+        return Response(channel.render(turn.replies), media_type=XML)
+
+    @router.post("/channels/sms/status")
+    async def sms_status(request: Request) -> Response:
+        channel = enabled(services(request).channels.sms, "短信")
+        form = channel.verify(
+            channel.url_of(request.url.path, request.url.query),
+            await read_body(request, sms.MAX_BODY_BYTES),
+            request.headers.get("x-twilio-signature"),
+        )
+        sid, status = form.get("MessageSid", ""), form.get("MessageStatus", "")
+        if not sid or not status:
+            raise InvalidInput("状态回调缺少 MessageSid 或 MessageStatus")
+        known = await to_thread.run_sync(
+            services(request).outbox.record_status, sid, status, form.get("ErrorCode") or None
+        )
+        log.info("sms %s is %s%s", sid, status, "" if known else " (not sent by us)")
+        return Response(status_code=204)
+
+    @router.post("/channels/voice/events")
+    async def voice_event(request: Request) -> dict[str, Any]:
+        channel = enabled(services(request).channels.voice, "语音")
+        body = await read_body(request, voice.MAX_BODY_BYTES)
+        channel.verify(
+            request.headers.get("x-hotline-timestamp"),
+            request.headers.get("x-hotline-signature"),
+            body,
+        )
+        return await _voice_turn(request, voice.parse(body))
+
+    @router.websocket("/channels/voice")
+    async def voice_stream(websocket: WebSocket) -> None:
+        channel = services(websocket).channels.voice
+        try:
+            enabled(channel, "语音").verify_token(websocket.headers.get("authorization"))
+        except HotlineError as exc:
+            log.info("refused voice stream: %s", exc)
+            await websocket.close(code=1008, reason="unauthorized")
+            return
+        await websocket.accept()
+        try:
+            while True:
+                data = await websocket.receive_text()
+                try:
+                    await websocket.send_json(await _voice_turn(websocket, voice.parse(data)))
+                except HotlineError as exc:
+                    log.info("refused voice event: %s", exc)
+                    await websocket.send_json({"type": "error", "error": str(exc)})
+        except WebSocketDisconnect:
+            return
+
+    return router
+
+
+async def _image_reply(request: Request, parsed: wechat.Parsed) -> list[Reply]:
+    """An image is kept for the complaint this conversation submits; say so."""
+    inbound = parsed.inbound
+    await to_thread.run_sync(
+        lambda: services(request).complaints.attach(
+            sender=inbound.conversation_id, kind="image", media_id=str(parsed.attachment)
+        )
+    )
+    in_complaint = await request.app.state.engine.active_loop(inbound.conversation_id)
+    return [Reply(wechat.IMAGE_FOR_COMPLAINT if in_complaint else wechat.IMAGE_RECEIVED)]
+
+
+async def _voice_turn(
+    source: Request | WebSocket, event: voice.CallStarted | voice.Utterance | voice.CallEnded
+) -> dict[str, Any]:
+    calls = services(source).calls
+    if isinstance(event, voice.CallStarted):
+        call = await to_thread.run_sync(
+            lambda: calls.start(
+                call_id=event.call_id,
+                caller=event.caller,
+                hotline=event.hotline,
+                agent_id=event.agent_id,
+                mode=event.mode,
+            )
+        )
+        say = voice.GREETING.format(hotline=call.hotline) if call.mode == "ivr" else ""
+        return {"type": "call.accepted", "call_id": call.call_id, "say": say}
+    if isinstance(event, voice.CallEnded):
+        await to_thread.run_sync(calls.end, event.call_id)
+        return {"type": "call.closed", "call_id": event.call_id}
+    call = await to_thread.run_sync(calls.active, event.call_id)
+    if not event.is_final or event.speaker != "caller" or call.mode != "ivr" or not event.text:
+        return {"type": "ignored", "call_id": call.call_id}
+    inbound = voice.inbound_of(event, caller=call.caller, hotline=call.hotline)
+    replies = await conversation(source).handle(inbound)
+    handoff = any((r.custom or {}).get("handoff") for r in replies)
+    return {
+        "type": "bot.say",
+        "call_id": call.call_id,
+        "say": voice.as_speech(replies),
+        "handoff": handoff,
+    }

@@ -1,0 +1,69 @@
+"""Status changes reach the tourist on the channel they came from, through the outbox.
+
+WeChat tourists get a customer-service message (SMS to the work order's phone when WeChat
+refuses it); SMS tourists a text; web and phone-call tourists a text to the phone they gave.
+The message is staged in the transition's own transaction, so a committed change always
+has its notification and a rolled-back one never does.
+"""
+
+from sqlalchemy.orm import Session
+
+from bot.complaints.models import Complaint, Status
+from bot.outbox import Outbox
+
+TEMPLATES = {
+    Status.assigned: "您的投诉（单号{number}）已派至{department}办理。",
+    Status.in_progress: "您的投诉（单号{number}）正在处理中。",
+    Status.replied: "您的投诉（单号{number}）已有答复：{reply}",
+    Status.closed: "您的投诉（单号{number}）已办结，感谢您的评价与监督。",
+    Status.rejected: "您的投诉（单号{number}）不予受理，原因：{reason}。如有异议请拨打12301。",
+    Status.received: "您的投诉（单号{number}）已退回受理环节，将重新派单。",
+}
+SIGNATURE = "【云游热线】"
+
+
+def e164(phone: str) -> str:
+    digits = phone.strip().replace(" ", "").replace("-", "")
+    if digits.startswith("+"):
+        return digits
+    return "+86" + digits.removeprefix("86") if len(digits) in (11, 13) else digits
+
+
+def route(complaint: Complaint) -> tuple[str, str, dict[str, str] | None]:
+    """(channel, recipient, fallback) for this work order's tourist."""
+    channel, _, sender_id = complaint.sender.partition(":")
+    sms_to_phone = {"channel": "sms", "recipient": e164(complaint.phone)}
+    if channel == "wechat" and sender_id:
+        return "wechat", sender_id, sms_to_phone
+    if channel == "sms" and sender_id:
+        return "sms", sender_id, None
+    return "sms", sms_to_phone["recipient"], None
+
+
+def text_of(complaint: Complaint, status: Status) -> str:
+    reply = complaint.reply or ""
+    reply = reply if len(reply) <= 200 else reply[:199] + "…"
+    body = TEMPLATES[status].format(
+        number=complaint.number,
+        department=complaint.department or "承办部门",
+        reply=reply,
+        reason=complaint.reject_reason or "",
+    )
+    return SIGNATURE + body
+
+
+class ComplaintNotifier:
+    def __init__(self, outbox: Outbox) -> None:
+        self._outbox = outbox
+
+    def __call__(self, session: Session, complaint: Complaint, event_id: int) -> None:
+        channel, recipient, fallback = route(complaint)
+        self._outbox.enqueue(
+            channel=channel,
+            recipient=recipient,
+            text=text_of(complaint, Status(complaint.status)),
+            kind="notification",
+            source=f"complaint:{complaint.number}:{event_id}",
+            fallback=fallback,
+            session=session,
+        )
