@@ -8,6 +8,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -259,6 +260,59 @@ def kb_search(query: str | None, k: int, as_json: bool, batch) -> None:
             for hit in result.hits:
                 click.echo(f"  {hit.score:.3f}  {hit.id}  {hit.question}")
     log.debug("%d queries in %.3fs", len(queries), time.perf_counter() - started)
+
+
+@main.command()
+@click.option("--id", "ids", type=int, multiple=True, help="Replay these message ids only.")
+@click.option("--since", type=click.DateTime(), help="Only messages received since (UTC).")
+@click.option("--dry-run", is_flag=True, help="List what would be replayed, send nothing.")
+def replay(ids: tuple[int, ...], since: datetime | None, dry_run: bool) -> None:
+    """Send stored messages the engine never answered (failed, degraded, or stuck) through
+    the engine again; WeChat and SMS tourists get the new replies pushed."""
+    import asyncio
+
+    from bot.conversation import ConversationService
+    from bot.engine import EngineClient
+    from bot.exceptions import EngineUnavailable
+    from channels import sms, wechat
+
+    render = {wechat.CHANNEL: wechat.as_text, sms.CHANNEL: sms.as_text}
+    settings = get_settings()
+
+    async def run(services: "Services") -> int:
+        engine = EngineClient(
+            settings.engine_url, token=settings.engine_token, timeout=settings.engine_timeout
+        )
+        conversation = ConversationService(
+            engine=engine,
+            messages=services.messages,
+            kb=services.kb,
+            unanswered=services.unanswered,
+            outbox=services.outbox,
+        )
+        failures = 0
+        try:
+            for message in services.messages.replayable(since=since, ids=list(ids) or None):
+                label = f"#{message.id} {message.sender} ({message.outcome}): {message.text[:40]}"
+                if dry_run:
+                    click.echo(label)
+                    continue
+                try:
+                    replies = await conversation.replay(message, render.get(message.channel))
+                except EngineUnavailable as exc:
+                    failures += 1
+                    click.echo(f"{label} → 引擎不可用：{exc}", err=True)
+                    continue
+                pushed = "，已推送" if message.channel in render else ""
+                click.echo(f"{label} → {len(replies)} 条答复{pushed}")
+        finally:
+            await engine.aclose()
+        return failures
+
+    with _services(index=False) as services:
+        failures = asyncio.run(run(services))
+    if failures:
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":

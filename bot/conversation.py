@@ -23,7 +23,9 @@ from knowledge_base.search import KnowledgeBase
 from knowledge_base.unanswered import UnansweredLog
 
 log = logging.getLogger(__name__)
-CHOICE = re.compile(r"^\s*([1-9])\s*[.。、]?\s*$")
+# "2", "2.", "第二个", "二" — what a tourist types or says to pick a numbered suggestion
+CHOICE = re.compile(r"^\s*第?([1-9一二三四五六七八九])个?\s*[.。、]?\s*$")
+CHINESE_DIGITS = "一二三四五六七八九"
 DUPLICATE_WAIT_SECONDS = 15.0
 
 
@@ -216,7 +218,8 @@ class ConversationService:
             m for m in self._messages.recent(inbound.conversation_id, limit=2) if m.id != message_id
         ]
         buttons = _last_buttons(earlier[0]) if earlier else []
-        index = int(match.group(1)) - 1
+        digit = match.group(1)
+        index = int(digit) - 1 if digit.isascii() else CHINESE_DIGITS.index(digit)
         if index >= len(buttons):
             return inbound
         return replace(inbound, text=buttons[index]["payload"])
@@ -237,19 +240,33 @@ class ConversationService:
             ]
         return [Reply(text=ENGINE_DOWN_MESSAGE, custom={"degraded": True})]
 
-    async def replay(self, message: InboundMessage) -> list[Reply]:
-        """Send a stored message the engine never answered through the engine now."""
+    async def replay(
+        self, message: InboundMessage, render: Callable[[list[Reply]], str] | None = None
+    ) -> list[Reply]:
+        """Send a stored message the engine never answered through the engine now; with
+        ``render``, the replies are also pushed to the tourist through the outbox."""
         raw = await self._engine.send(
             message.sender,
             message.text,
             {"channel": message.channel, "request_id": message.request_id, "replayed": True},
         )
         replies = Reply.from_engine_messages(raw)
-        await to_thread.run_sync(
-            lambda: self._messages.finish(
+        text = render(replies) if render is not None else ""
+
+        def store() -> None:
+            self._messages.finish(
                 message.id, outcome=Outcome.replayed, replies=[r.as_dict() for r in replies]
             )
-        )
+            if text:
+                self._outbox.enqueue(
+                    channel=message.channel,
+                    recipient=message.sender.partition(":")[2],
+                    text=text,
+                    kind="reply",
+                    source=f"replay:{message.id}",
+                )
+
+        await to_thread.run_sync(store)
         return replies
 
 

@@ -40,7 +40,7 @@ class EngineClient:
         try:
             tracker = await self._request(
                 "GET",
-                f"/conversations/{quote(sender, safe='')}/tracker",
+                f"/conversations/{quote(sender, safe=':@')}/tracker",  # Rasa does not unquote
                 params={"include_events": "NONE"},
             )
         except EngineUnavailable:

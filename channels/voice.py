@@ -133,9 +133,22 @@ def inbound_of(event: Utterance, *, caller: str, hotline: str) -> Inbound:
     )
 
 
+ORDINALS = "一二三四五六七八九"
+
+
 def as_speech(replies: list[Reply]) -> str:
-    parts = [for_speech(r.text) for r in replies if r.text.strip()]
+    """One text for TTS; suggestions are read out as 第一…第二… to be answered by number."""
+    parts = [_spoken(r) for r in replies if r.text.strip()]
     text = "。".join(p.rstrip("。") for p in parts if p)
-    if any(r.buttons for r in replies):
-        text += "。请说出序号"
     return text + "。" if text and not text.endswith(("。", "？", "！")) else text
+
+
+def _spoken(reply: Reply) -> str:
+    if not reply.buttons:
+        return for_speech(reply.text)
+    intro = for_speech(reply.text.splitlines()[0]).rstrip("。：:") + "："
+    options = "；".join(
+        f"第{ORDINALS[i]}，{for_speech(b['title']).rstrip('。？?')}"
+        for i, b in enumerate(reply.buttons[: len(ORDINALS)])
+    )
+    return f"{intro}{options}。请说出序号"

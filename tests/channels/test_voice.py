@@ -110,11 +110,18 @@ def test_bad_events_say_what_is_wrong(data: bytes, error: type, fragment: str) -
 def test_replies_are_rewritten_for_speech() -> None:
     replies = [
         Reply("青峰山开放时间：8:00-17:30 😊 详见 https://example.gov.cn/qfs"),
-        Reply("您是不是想问：\n1. 门票\n2. 停车", buttons=[{"title": "门票", "payload": "门票"}]),
+        Reply(
+            "您是不是想问：\n1. 门票多少钱？\n2. 停车场在哪？",
+            buttons=[
+                {"title": "门票多少钱？", "payload": "门票多少钱？"},
+                {"title": "停车场在哪？", "payload": "停车场在哪？"},
+            ],
+        ),
     ]
     said = voice.as_speech(replies)
     assert "http" not in said and "😊" not in said and "8:00" not in said
-    assert "8点到17点30分" in said and said.endswith("请说出序号。")
+    assert "8点到17点30分" in said
+    assert said.endswith("您是不是想问：第一，门票多少钱；第二，停车场在哪。请说出序号。")
 
 
 def test_the_published_schema_is_the_one_the_code_validates() -> None:

@@ -1,32 +1,48 @@
-"""Start the real engine and the real app (``hotline serve``) once for the integration tests."""
+"""Start the real engine and the real app (``hotline serve``) once for the integration tests,
+with every channel configured and WeChat's and Twilio's APIs served by local stand-ins."""
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
+from dataclasses import dataclass
 
 import httpx
 import pytest
+import redis
 
 from bot.engine_process import train
-from bot.settings import PROJECT_DIR, Settings
+from bot.launcher import NotReady, ServedBot
+from bot.settings import Settings
+from tests.standins import TwilioApiStandIn, WeChatApiStandIn
 
-STARTUP_SECONDS = 240
+ADMIN_TOKEN = "integration-admin"
+WECHAT = {"token": "integration-wx", "appid": "wx00000000integration", "secret": "wx-secret"}
+TWILIO = {"sid": "AC" + "3" * 32, "token": "integration-twilio", "from": "+15005550006"}
+VOICE_SECRET = "integration-voice"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+def redis_available() -> bool:
+    client = redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=1)
+    try:
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
+    finally:
+        client.close()
 
 
+@dataclass
 class RunningBot:
-    def __init__(self, app_url: str, engine_url: str, data_dir: Path) -> None:
-        self.app_url, self.engine_url, self.data_dir = app_url, engine_url, data_dir
-        self.http = httpx.Client(base_url=app_url, timeout=60)
+    served: ServedBot
+    http: httpx.Client
+    wechat: WeChatApiStandIn
+    twilio: TwilioApiStandIn
+
+    @property
+    def app_url(self) -> str:
+        return self.served.url
+
+    @property
+    def engine_url(self) -> str:
+        return self.served.engine_url
 
     def say(self, sender: str, text: str) -> list[dict[str, object]]:
         response = self.http.post("/channels/web", json={"sender": sender, "text": text})
@@ -34,46 +50,40 @@ class RunningBot:
         return list(response.json()["messages"])
 
 
+def channel_env(served: ServedBot, wx: WeChatApiStandIn, tw: TwilioApiStandIn) -> dict[str, str]:
+    return {
+        "HOTLINE_ADMIN_TOKEN": ADMIN_TOKEN,
+        "HOTLINE_ENGINE_TOKEN": "integration-token",
+        "HOTLINE_WECHAT_TOKEN": WECHAT["token"],
+        "HOTLINE_WECHAT_APPID": WECHAT["appid"],
+        "HOTLINE_WECHAT_SECRET": WECHAT["secret"],
+        "HOTLINE_WECHAT_API_URL": wx.url + "/cgi-bin/",
+        "HOTLINE_TWILIO_ACCOUNT_SID": TWILIO["sid"],
+        "HOTLINE_TWILIO_AUTH_TOKEN": TWILIO["token"],
+        "HOTLINE_TWILIO_FROM_NUMBER": TWILIO["from"],
+        "HOTLINE_TWILIO_API_URL": tw.url,
+        "HOTLINE_PUBLIC_URL": served.url,  # Twilio signs and calls back the app itself
+        "HOTLINE_VOICE_SECRET": VOICE_SECRET,
+        "HOTLINE_OUTBOX_INTERVAL": "0.2",
+    }
+
+
 @pytest.fixture(scope="session")
 def running_bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningBot]:
-    data_dir = tmp_path_factory.mktemp("var")
-    app_port, engine_port = free_port(), free_port()
-    engine_url = f"http://127.0.0.1:{engine_port}"
-    env = {
-        **os.environ,
-        "HOTLINE_DATA_DIR": str(data_dir),
-        "HOTLINE_PORT": str(app_port),
-        "HOTLINE_ENGINE_URL": engine_url,
-        "HOTLINE_ENGINE_TOKEN": "integration-token",
-    }
     train(Settings())  # a no-op when `make test` already trained this data
-    log = (data_dir / "serve.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "serve"],
-        cwd=PROJECT_DIR,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    bot = RunningBot(f"http://127.0.0.1:{app_port}", engine_url, data_dir)
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while True:
-        if process.poll() is not None:
-            pytest.fail(f"hotline serve exited:\n{(data_dir / 'serve.log').read_text()[-3000:]}")
+    with (
+        WeChatApiStandIn(WECHAT["appid"], WECHAT["secret"]) as wx,
+        TwilioApiStandIn(TWILIO["sid"], TWILIO["token"]) as tw,
+    ):
+        served = ServedBot(tmp_path_factory.mktemp("var"))
+        served.env.update(channel_env(served, wx, tw))
         try:
-            if bot.http.get("/healthz").json()["engine"]["ok"]:
-                break
-        except (httpx.HTTPError, ValueError):
-            pass
-        if time.monotonic() > deadline:
-            process.terminate()
-            pytest.fail(
-                f"not ready in {STARTUP_SECONDS}s:\n{(data_dir / 'serve.log').read_text()[-3000:]}"
-            )
-        time.sleep(1)
-    yield bot
-    bot.http.close()
-    process.terminate()
-    process.wait(timeout=30)
-    log.close()
+            served.start()
+        except NotReady as exc:
+            pytest.fail(str(exc))
+        http = httpx.Client(
+            base_url=served.url, timeout=60, headers={"authorization": f"Bearer {ADMIN_TOKEN}"}
+        )
+        yield RunningBot(served, http, wx, tw)
+        http.close()
+        served.stop()

@@ -1,7 +1,6 @@
 """Two real app processes on one database: an edit in one is answered by the other within 2 s,
 through Redis pub/sub when it is configured and through the revision poll when it is not."""
 
-import os
 import subprocess
 import sys
 import time
@@ -10,10 +9,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-import redis
 
+from bot.launcher import NotReady, ServedBot
 from bot.settings import PROJECT_DIR
-from tests.integration.conftest import free_port
+from tests.integration.conftest import redis_available
 
 TOKEN = "live-edit-token"
 HEADERS = {"authorization": f"Bearer {TOKEN}"}
@@ -27,47 +26,20 @@ NEW = {
 }
 
 
-def redis_available() -> bool:
-    try:
-        return bool(redis.Redis.from_url("redis://127.0.0.1:6379/0").ping())
-    except redis.RedisError:
-        return False
-
-
 class App:
-    def __init__(self, env: dict[str, str], data_dir: Path) -> None:
-        self.port = free_port()
-        self.log_path = data_dir / f"app-{self.port}.log"
-        env = {
-            **env,
-            "HOTLINE_DATA_DIR": str(data_dir / str(self.port)),
-            "HOTLINE_PORT": str(self.port),
-        }
-        self._log = self.log_path.open("wb")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "serve", "--no-engine"],
-            cwd=PROJECT_DIR,
-            env=env,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        self.http = httpx.Client(
-            base_url=f"http://127.0.0.1:{self.port}", timeout=30, headers=HEADERS
-        )
+    """One app process (no engine) on the shared database."""
 
-    def wait_ready(self) -> None:
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                pytest.fail(f"app exited:\n{self.log_path.read_text()[-3000:]}")
-            try:
-                if self.http.get("/healthz").json()["index"]["ok"]:
-                    return
-            except (httpx.HTTPError, ValueError):
-                pass
-            time.sleep(0.5)
-        pytest.fail(f"app not ready:\n{self.log_path.read_text()[-3000:]}")
+    def __init__(self, env: dict[str, str], data_dir: Path) -> None:
+        self.served = ServedBot(data_dir, env, engine=False)
+        self.served.data_dir = data_dir / str(self.served.port)
+        self.served.env["HOTLINE_DATA_DIR"] = str(self.served.data_dir)
+        self.http = httpx.Client(base_url=self.served.url, timeout=30, headers=HEADERS)
+
+    def start(self) -> None:
+        try:
+            self.served.start()
+        except NotReady as exc:
+            pytest.fail(str(exc))
 
     def top(self, query: str) -> dict:
         response = self.http.get("/api/kb/search", params={"q": query})
@@ -76,9 +48,7 @@ class App:
 
     def stop(self) -> None:
         self.http.close()
-        self.process.terminate()
-        self.process.wait(timeout=30)
-        self._log.close()
+        self.served.stop()
 
 
 def until(predicate, seconds: float) -> float:  # type: ignore[no-untyped-def]
@@ -94,20 +64,19 @@ def until(predicate, seconds: float) -> float:  # type: ignore[no-untyped-def]
 @pytest.fixture(params=["redis", "poll"])
 def two_apps(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[App, App, dict]]:
     env = {
-        **os.environ,
         "HOTLINE_DATABASE_URL": f"sqlite:///{tmp_path / 'shared.db'}",
         "HOTLINE_ADMIN_TOKEN": TOKEN,
+        "HOTLINE_REDIS_URL": "",
     }
-    env.pop("HOTLINE_REDIS_URL", None)
     if request.param == "redis":
         if not redis_available():
             pytest.skip("Redis not reachable at 127.0.0.1:6379")
         env["HOTLINE_REDIS_URL"] = "redis://127.0.0.1:6379/0"
     first = App(env, tmp_path)
-    first.wait_ready()  # seeds the demo FAQs
+    first.start()  # seeds the demo FAQs
     second = App(env, tmp_path)
-    second.wait_ready()
-    yield first, second, env
+    second.start()
+    yield first, second, first.served.env
     first.stop()
     second.stop()
 
