@@ -17,7 +17,13 @@ from bot.exceptions import EngineUnavailable
 from bot.logs import new_request_id, request_id_var
 from bot.messages import Delivery, InboundMessage, MessageLog, Outcome
 from bot.outbox import Outbox
-from bot.safety import EMERGENCY_MESSAGE, ENGINE_DOWN_MESSAGE, sounds_like_emergency
+from bot.safety import (
+    COMPLAINT_DEFERRED_MESSAGE,
+    EMERGENCY_MESSAGE,
+    ENGINE_DOWN_MESSAGE,
+    sounds_like_complaint,
+    sounds_like_emergency,
+)
 from channels.base import SHORT_CHANNELS, Inbound, Reply
 from knowledge_base.search import KnowledgeBase
 from knowledge_base.unanswered import UnansweredLog
@@ -227,6 +233,8 @@ class ConversationService:
     def _without_engine(self, inbound: Inbound) -> list[Reply]:
         if sounds_like_emergency(inbound.text):
             return [Reply(text=EMERGENCY_MESSAGE, custom={"handoff": True, "alert": "emergency"})]
+        if sounds_like_complaint(inbound.text):
+            return [Reply(text=COMPLAINT_DEFERRED_MESSAGE, custom={"degraded": True})]
         result = self._kb.search(inbound.text, k=3)
         self._unanswered.record(result, inbound.channel)
         if result.decision == "answer":

@@ -33,6 +33,11 @@ ENGINE_DOWN_MESSAGE = (
     "抱歉，智能客服暂时无法处理您的请求，请稍后再试。"
     "紧急情况请拨打110/120，旅游咨询和投诉可拨打12301旅游服务热线。"
 )
+COMPLAINT_DEFERRED_MESSAGE = (
+    "抱歉，投诉登记系统暂时无法使用。您的留言已经保存，系统恢复后会继续为您办理；"
+    "着急的话可以直接拨打12301旅游服务热线投诉。"
+)
+COMPLAINT_WORDS = ("投诉", "举报", "维权", "曝光", "退款", "退钱")
 NO_ANSWER_MESSAGE = (
     "抱歉，我暂时没有找到这个问题的答案。您可以说“转人工”，或拨打12301旅游服务热线咨询。"
 )
@@ -44,3 +49,9 @@ HANDOFF_MESSAGE = (
 
 def sounds_like_emergency(text: str) -> bool:
     return any(word in text for word in EMERGENCY_WORDS)
+
+
+def sounds_like_complaint(text: str) -> bool:
+    """Without the engine, a complaint must not get an FAQ about complaining: the form that
+    would take it cannot run, so the tourist is told it is kept for later."""
+    return any(word in text for word in COMPLAINT_WORDS)

@@ -40,9 +40,17 @@ def test_engine_down_still_answers_faqs_and_stores_the_message(client: TestClien
 
 
 def test_engine_down_says_plainly_when_it_cannot_help(client: TestClient) -> None:
-    response = client.post("/channels/web", json={"sender": "u1", "text": "我要投诉导游"})
+    response = client.post("/channels/web", json={"sender": "u1", "text": "明天会下雨吗"})
     [message] = response.json()["messages"]
     assert "暂时无法处理" in message["text"] and "12301" in message["text"]
+
+
+def test_engine_down_keeps_a_complaint_for_later(client: TestClient) -> None:
+    response = client.post("/channels/web", json={"sender": "u1", "text": "我要投诉导游强迫购物"})
+    [message] = response.json()["messages"]
+    assert "留言已经保存" in message["text"] and "12301" in message["text"]
+    [record] = stored(client)
+    assert record.outcome == Outcome.degraded  # `hotline replay` picks it up
 
 
 def test_engine_down_still_gives_the_safety_message(client: TestClient) -> None:
