@@ -1,8 +1,10 @@
 """The engine's action endpoint (``POST /webhook``), served by rasa-sdk inside the app."""
 
+import asyncio
 import logging
 from typing import Any
 
+from anyio import to_thread
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from rasa_sdk.executor import ActionExecutor
@@ -37,7 +39,9 @@ def create_router() -> APIRouter:
         request_id_var.set(str(metadata.get("request_id", "-")))
         name = action_call.get("next_action")
         try:
-            result = await executor.run(action_call)
+            # The actions are synchronous (KB search, SQL): a worker thread keeps them from
+            # stalling every other request on the app's event loop.
+            result = await to_thread.run_sync(asyncio.run, executor.run(action_call))
         except ActionExecutionRejection as exc:
             return JSONResponse({"error": exc.message, "action_name": exc.action_name}, 400)
         except ActionNotFoundException as exc:

@@ -273,6 +273,32 @@ def create_router() -> APIRouter:
             "attachments": [{"kind": f.kind, "media_id": f.media_id} for f in files],
         }
 
+    @router.get("/departments")
+    async def departments(request: Request, role: Agent) -> dict[str, list[str]]:
+        return {"departments": services(request).workflow.departments}
+
+    @router.post("/complaints/{number}/extension")
+    async def extend(
+        request: Request, number: str, body: ExtensionBody, role: Admin
+    ) -> dict[str, Any]:
+        workflow = services(request).workflow
+        await to_thread.run_sync(
+            lambda: workflow.extend(number, days=body.days, reason=body.reason, actor=role)
+        )
+        return await get_complaint(request, number, role)
+
+    @router.post("/complaints/{number}/supervision")
+    async def supervise(
+        request: Request, number: str, body: SupervisionBody, role: Admin
+    ) -> dict[str, Any]:
+        queue, workflow = services(request).queue, services(request).workflow
+        await to_thread.run_sync(
+            lambda: workflow.supervise(
+                number, note=body.note, actor=role, overdue=lambda c: queue.item(c).overdue
+            )
+        )
+        return await get_complaint(request, number, role)
+
     @router.post("/complaints/{number}/transitions")
     async def transition(
         request: Request, number: str, body: TransitionBody, role: Admin
@@ -314,6 +340,15 @@ def queue_json(item: QueueItem, *, masked: bool) -> dict[str, Any]:
     }
 
 
+class ExtensionBody(BaseModel):
+    days: int = Field(ge=1, le=30)
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class SupervisionBody(BaseModel):
+    note: str = Field(default="", max_length=2000)
+
+
 class TransitionBody(BaseModel):
     to: Status
     note: str = Field(default="", max_length=2000)
@@ -344,11 +379,14 @@ def complaint_json(
         "reply": complaint.reply,
         "satisfaction": complaint.satisfaction,
         "reject_reason": complaint.reject_reason,
+        "extension_days": complaint.extension_days or 0,
+        "supervised_at": complaint.supervised_at.isoformat() if complaint.supervised_at else None,
         "created_at": complaint.created_at.isoformat(),
         "history": [
             {
                 "from": e.from_status,
                 "to": e.to_status,
+                "action": e.action,
                 "actor": e.actor,
                 "note": e.note,
                 "at": e.at.isoformat(),

@@ -1,6 +1,7 @@
 """The channels' HTTP and WebSocket endpoints: verify → parse → one conversation turn → render."""
 
 import logging
+import time
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -66,6 +67,7 @@ def create_router() -> APIRouter:
 
     @router.post("/channels/wechat")
     async def wechat_message(request: Request) -> Response:
+        arrived = time.monotonic()  # WeChat's 5 s count from its request, not from our turn
         channel = enabled(services(request).channels.wechat, "微信")
         query = request.query_params
         channel.verify(query)
@@ -79,9 +81,8 @@ def create_router() -> APIRouter:
         elif parsed.answer is not None:
             turn = await conversation(request).acknowledge(parsed.inbound, parsed.answer)
         else:
-            turn = await conversation(request).reply_within(
-                parsed.inbound, wechat.PASSIVE_SECONDS, wechat.as_text
-            )
+            budget = wechat.PASSIVE_SECONDS - (time.monotonic() - arrived)
+            turn = await conversation(request).reply_within(parsed.inbound, budget, wechat.as_text)
         if turn.pushed:
             return PlainTextResponse("success")
         return Response(channel.render(parsed.message, turn.replies, query), media_type=XML)

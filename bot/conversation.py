@@ -7,7 +7,7 @@ by awaiting the same task, in another process by waiting for the stored outcome.
 import asyncio
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
 from anyio import to_thread
@@ -61,6 +61,7 @@ class ConversationService:
         self._in_flight: dict[str, asyncio.Task[Turn]] = {}
         self._message_ids: dict[str, int] = {}  # de-dup key → stored message, while in flight
         self._pushed: set[str] = set()  # de-dup keys whose replies go out through the outbox
+        self._tasks: set[asyncio.Future[object]] = set()  # fire-and-forget work, kept alive
 
     async def handle(self, inbound: Inbound) -> list[Reply]:
         return (await self.start(inbound)).replies
@@ -87,13 +88,13 @@ class ConversationService:
             return Turn(self._message_ids.get(key, 0), [], duplicate=True, pushed=True)
         task = self.start(inbound)
         try:
-            return await asyncio.wait_for(asyncio.shield(task), seconds)
+            return await asyncio.wait_for(asyncio.shield(task), max(seconds, 0.0))
         except TimeoutError:
             pass
         if key is not None:
             self._pushed.add(key)
-            if key in self._message_ids:
-                await to_thread.run_sync(self._messages.defer, self._message_ids[key])
+            if key in self._message_ids:  # for redeliveries that reach another process
+                self._background(to_thread.run_sync(self._messages.defer, self._message_ids[key]))
         task.add_done_callback(lambda done: self._push_when_done(done, inbound, render))
         log.info(
             "turn on %s not ready in %.1f s: its replies will be pushed", inbound.channel, seconds
@@ -124,7 +125,7 @@ class ConversationService:
             )
             self._pushed.discard(key)  # from now on the stored delivery says "push"
 
-        asyncio.ensure_future(to_thread.run_sync(push))
+        self._background(to_thread.run_sync(push))
 
     async def acknowledge(self, inbound: Inbound, replies: list[Reply]) -> Turn:
         """Store a message the channel answers itself (events, images, unheard voice)."""
@@ -146,6 +147,11 @@ class ConversationService:
             )
         )
         return Turn(recorded.id, replies)
+
+    def _background(self, work: Awaitable[object]) -> None:
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     def _forget(self, key: str) -> None:
         self._in_flight.pop(key, None)

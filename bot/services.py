@@ -78,7 +78,9 @@ class Services:
             messages=messages,
             watcher=watcher,
             unanswered=UnansweredLog(db),
-            workflow=Workflow(db, notify=ComplaintNotifier(outbox)),
+            workflow=Workflow(
+                db, notify=ComplaintNotifier(outbox), departments=settings.departments
+            ),
             queue=ComplaintQueue(db, settings.complaint_deadlines, settings.holidays),
             outbox=outbox,
             optouts=optouts,

@@ -40,6 +40,17 @@ class Settings(BaseSettings):
     # Working days to reply per complaint category, as JSON; public holidays as a JSON list.
     complaint_deadlines: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_DEADLINES))
     holidays: list[date] = Field(default_factory=list)
+    # The departments a work order can be assigned to, as JSON.
+    departments: list[str] = Field(
+        default_factory=lambda: [
+            "市场监督管理局",
+            "文化和旅游局执法支队",
+            "交通运输局",
+            "公安局",
+            "景区管理委员会",
+            "卫生健康委员会",
+        ]
+    )
     max_message_chars: int = 2000
 
     wechat_token: str | None = None

@@ -36,7 +36,7 @@ from channels.base import Inbound, Reply
 CHANNEL = "wechat"
 MAX_BODY_BYTES = 64 * 1024
 MAX_TEXT_CHARS = 600  # WeChat clients fold longer texts
-PASSIVE_SECONDS = 4.0  # WeChat gives up on a passive reply after 5 s
+PASSIVE_SECONDS = 3.5  # WeChat gives up on a passive reply after 5 s; keep a margin
 TIMESTAMP_TOLERANCE_SECONDS = 300
 CUSTOMER_SERVICE_WINDOW = timedelta(hours=48)
 CUSTOMER_SERVICE_QUOTA = 5  # messages per window opened by the tourist's last message

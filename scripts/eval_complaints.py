@@ -8,12 +8,7 @@ GET /api/complaints. Printed: per kind and overall, how many conversations made 
 work order, and the accuracy of target, incident time, place, category and phone.
 """
 
-import os
-import socket
-import subprocess
-import sys
 import tempfile
-import time
 from collections import defaultdict
 from pathlib import Path
 
@@ -21,16 +16,11 @@ import httpx
 import yaml
 
 from bot.engine_process import train
+from bot.launcher import ServedBot
 from bot.settings import PROJECT_DIR, Settings
 
 FIELDS = ("target", "incident_time", "place", "category", "phone")
 TOKEN = "eval-complaints"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def matches(field: str, expected: str, actual: str | None) -> bool:
@@ -47,38 +37,12 @@ def main() -> int:
     )["conversations"]
     train(Settings())
     with tempfile.TemporaryDirectory() as data_dir:
-        app_port, engine_port = free_port(), free_port()
-        env = {
-            **os.environ,
-            "HOTLINE_DATA_DIR": data_dir,
-            "HOTLINE_PORT": str(app_port),
-            "HOTLINE_ENGINE_URL": f"http://127.0.0.1:{engine_port}",
-            "HOTLINE_ADMIN_TOKEN": TOKEN,
-        }
-        log = Path(data_dir, "serve.log").open("wb")
-        server = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "serve"],
-            cwd=PROJECT_DIR,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        http = httpx.Client(
-            base_url=f"http://127.0.0.1:{app_port}",
-            timeout=60,
-            headers={"authorization": f"Bearer {TOKEN}"},
-        )
-        try:
-            deadline = time.monotonic() + 300
-            while True:
-                try:
-                    if http.get("/healthz").json()["engine"]["ok"]:
-                        break
-                except (httpx.HTTPError, ValueError):
-                    pass
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise SystemExit("the app or the engine did not start")
-                time.sleep(1)
+        with (
+            ServedBot(Path(data_dir), {"HOTLINE_ADMIN_TOKEN": TOKEN}) as served,
+            httpx.Client(
+                base_url=served.url, timeout=60, headers={"authorization": f"Bearer {TOKEN}"}
+            ) as http,
+        ):
             for n, conversation in enumerate(conversations):
                 for turn in conversation["turns"]:
                     response = http.post(
@@ -86,11 +50,6 @@ def main() -> int:
                     )
                     response.raise_for_status()
             orders = http.get("/api/complaints").json()
-        finally:
-            http.close()
-            server.terminate()
-            server.wait(timeout=60)
-            log.close()
 
     by_sender = defaultdict(list)
     for order in orders:
@@ -122,4 +81,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())

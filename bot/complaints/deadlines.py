@@ -28,8 +28,12 @@ def add_working_days(start: date, days: int, holidays: Iterable[date] = ()) -> d
 
 
 def due_at(
-    created: datetime, category: str, deadlines: dict[str, int], holidays: Iterable[date] = ()
+    created: datetime,
+    category: str,
+    deadlines: dict[str, int],
+    holidays: Iterable[date] = (),
+    extension_days: int = 0,
 ) -> datetime:
-    """End of the last working day the work order may take."""
-    days = deadlines.get(category, deadlines.get("其他", 10))
+    """End of the last working day the work order may take (its 延期 included)."""
+    days = deadlines.get(category, deadlines.get("其他", 10)) + extension_days
     return datetime.combine(add_working_days(created.date(), days, holidays), time(23, 59, 59))

@@ -39,6 +39,8 @@ class Complaint(Base):
     reply: Mapped[str | None] = mapped_column(Text, nullable=True)
     satisfaction: Mapped[int | None] = mapped_column(Integer, nullable=True)
     reject_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    extension_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    supervised_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class ComplaintEvent(Base):
@@ -54,6 +56,7 @@ class ComplaintEvent(Base):
     to_status: Mapped[str] = mapped_column(String(16))
     actor: Mapped[str] = mapped_column(String(64))
     note: Mapped[str] = mapped_column(Text, default="")
+    action: Mapped[str | None] = mapped_column(String(8), nullable=True)  # 签收, 退单, 延期, 督办
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 

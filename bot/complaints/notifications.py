@@ -8,7 +8,7 @@ has its notification and a rolled-back one never does.
 
 from sqlalchemy.orm import Session
 
-from bot.complaints.models import Complaint, Status
+from bot.complaints.models import Complaint, ComplaintEvent, Status
 from bot.outbox import Outbox
 
 TEMPLATES = {
@@ -18,6 +18,10 @@ TEMPLATES = {
     Status.closed: "您的投诉（单号{number}）已办结，感谢您的评价与监督。",
     Status.rejected: "您的投诉（单号{number}）不予受理，原因：{reason}。如有异议请拨打12301。",
     Status.received: "您的投诉（单号{number}）已退回受理环节，将重新派单。",
+}
+ACTIONS = {
+    "延期": "您的投诉（单号{number}）办理期限延长，{note}。",
+    "签收": "您的投诉（单号{number}）已由{department}签收，正在处理。",
 }
 SIGNATURE = "【云游热线】"
 
@@ -40,10 +44,15 @@ def route(complaint: Complaint) -> tuple[str, str, dict[str, str] | None]:
     return "sms", sms_to_phone["recipient"], None
 
 
-def text_of(complaint: Complaint, status: Status) -> str:
+def text_of(complaint: Complaint, event: ComplaintEvent) -> str | None:
+    """What the tourist is told of this change; None for what is internal (督办)."""
+    if event.action == "督办":
+        return None
+    template = ACTIONS.get(event.action or "") or TEMPLATES[Status(complaint.status)]
     reply = complaint.reply or ""
     reply = reply if len(reply) <= 200 else reply[:199] + "…"
-    body = TEMPLATES[status].format(
+    body = template.format(
+        note=event.note,
         number=complaint.number,
         department=complaint.department or "承办部门",
         reply=reply,
@@ -56,14 +65,17 @@ class ComplaintNotifier:
     def __init__(self, outbox: Outbox) -> None:
         self._outbox = outbox
 
-    def __call__(self, session: Session, complaint: Complaint, event_id: int) -> None:
+    def __call__(self, session: Session, complaint: Complaint, event: ComplaintEvent) -> None:
+        text = text_of(complaint, event)
+        if text is None:
+            return
         channel, recipient, fallback = route(complaint)
         self._outbox.enqueue(
             channel=channel,
             recipient=recipient,
-            text=text_of(complaint, Status(complaint.status)),
+            text=text,
             kind="notification",
-            source=f"complaint:{complaint.number}:{event_id}",
+            source=f"complaint:{complaint.number}:{event.id}",
             fallback=fallback,
             session=session,
         )

@@ -9,10 +9,9 @@ from sqlalchemy import func, select
 
 from bot.complaints.deadlines import due_at
 from bot.complaints.models import Complaint, ComplaintEvent, Status
+from bot.complaints.workflow import OPEN
 from bot.db import Database, utcnow
 from bot.messages import InboundMessage
-
-OPEN = frozenset({Status.received, Status.assigned, Status.in_progress})
 
 
 @dataclass(frozen=True)
@@ -39,7 +38,13 @@ class ComplaintQueue:
         self._holidays = holidays
 
     def item(self, complaint: Complaint, now: datetime | None = None) -> QueueItem:
-        due = due_at(complaint.created_at, complaint.category, self._deadlines, self._holidays)
+        due = due_at(
+            complaint.created_at,
+            complaint.category,
+            self._deadlines,
+            self._holidays,
+            complaint.extension_days or 0,
+        )
         overdue = Status(complaint.status) in OPEN and (now or utcnow()) > due
         return QueueItem(complaint, due, overdue)
 

@@ -136,7 +136,7 @@ def test_complaints_by_number_and_their_transitions(api: TestClient) -> None:
     assert wrong.status_code == 409 and "不能改为「已答复」" in wrong.json()["error"]
     assert api.post(path, json={"to": "已派单"}, headers=ADMIN).status_code == 422
     assert api.post(path, json={"to": "已关闭"}, headers=ADMIN).status_code == 422
-    assigned = api.post(path, json={"to": "已派单", "department": "市场监管科"}, headers=ADMIN)
+    assigned = api.post(path, json={"to": "已派单", "department": "市场监督管理局"}, headers=ADMIN)
     assert assigned.status_code == 200 and assigned.json()["status"] == "已派单"
     assert [h["to"] for h in assigned.json()["history"]] == ["已受理", "已派单"]
     assert api.get("/api/complaints/TS20000101001", headers=AGENT).status_code == 404

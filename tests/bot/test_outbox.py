@@ -211,3 +211,14 @@ def test_an_unconfigured_channel_fails_with_a_reason(db: Database) -> None:
     assert outbox.deliver_due() == 0
     [row] = outbox.recent()
     assert row.status == OutboxStatus.failed and "未配置" in (row.last_error or "")
+
+
+def test_an_extension_is_told_and_supervision_is_not(world: World) -> None:
+    world.tourist_writes()
+    number = world.complaint()
+    world.assign(number)
+    world.workflow.extend(number, days=3, reason="需调取监控", actor="市场监管局")
+    world.workflow.supervise(number, note="请加快", actor="admin", overdue=lambda c: True)
+    assert world.outbox.deliver_due() == 2
+    assigned, extended = world.wx.sent_texts(OPENID)
+    assert "延长" in extended and "3 个工作日" in extended and "需调取监控" in extended

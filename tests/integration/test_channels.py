@@ -82,11 +82,12 @@ def test_wechat_complaint_with_a_photo_and_its_status_notification(
 
     running_bot.wechat.user_messaged(openid)  # WeChat's side of the 48-hour window
     moved = running_bot.http.post(
-        f"/api/complaints/{number}/transitions", json={"to": "已派单", "department": "市场监管局"}
+        f"/api/complaints/{number}/transitions",
+        json={"to": "已派单", "department": "市场监督管理局"},
     )
     assert moved.status_code == 200
     [notice] = until(lambda: running_bot.wechat.sent_texts(openid))
-    assert number in notice and "市场监管局" in notice
+    assert number in notice and "市场监督管理局" in notice
 
 
 def test_notification_survives_the_provider_being_down(running_bot: RunningBot) -> None:
