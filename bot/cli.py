@@ -315,5 +315,32 @@ def replay(ids: tuple[int, ...], since: datetime | None, dry_run: bool) -> None:
         raise SystemExit(1)
 
 
+@main.group()
+def wechat() -> None:
+    """WeChat official account administration."""
+
+
+@wechat.command("menu")
+def wechat_menu() -> None:
+    """Create the account's custom menu (常见问题 · 投诉 · 人工服务) through WeChat's API."""
+    from wechatpy.exceptions import WeChatClientException
+
+    from channels.wechat import MENU, HotlineWeChatClient, menu_definition
+
+    settings = get_settings()
+    if not (settings.wechat_appid and settings.wechat_secret):
+        raise click.UsageError("需要先设置 HOTLINE_WECHAT_APPID 和 HOTLINE_WECHAT_SECRET")
+    client = HotlineWeChatClient(
+        settings.wechat_appid, settings.wechat_secret, settings.wechat_api_url
+    )
+    try:
+        client.menu.create(menu_definition())
+    except WeChatClientException as exc:
+        raise click.ClickException(f"微信接口拒绝了菜单：{exc.errcode} {exc.errmsg}") from exc
+    finally:
+        client._http.close()
+    click.echo("菜单已创建：" + "、".join(item.name for item in MENU))
+
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -169,3 +169,34 @@ def test_the_complaint_queue_lists_counts_and_exports(api: TestClient) -> None:
     assert lines[0].startswith("number,status,category") and number in lines[1]
     assert "13812345678" in lines[1]
     assert api.get("/api/complaints/export", headers=AGENT).status_code == 403
+
+
+def test_departments_extension_and_supervision(api: TestClient) -> None:
+    services = api.app.state.services  # type: ignore[attr-defined]
+    departments = api.get("/api/departments", headers=AGENT).json()["departments"]
+    assert "市场监督管理局" in departments
+    number = services.complaints.submit(
+        replace(DRAFT, sender="web:u10"), idempotency_key="api-12345"
+    ).number
+    base = f"/api/complaints/{number}"
+    api.post(
+        f"{base}/transitions", json={"to": "已派单", "department": departments[0]}, headers=ADMIN
+    )
+    early = api.post(f"{base}/supervision", json={"note": "加快"}, headers=ADMIN)
+    assert early.status_code == 409 and "未超期" in early.json()["error"]
+    assert api.post(f"{base}/extension", json={"days": 3}, headers=ADMIN).status_code == 422
+    assert (
+        api.post(f"{base}/extension", json={"days": 3, "reason": "x"}, headers=AGENT).status_code
+        == 403
+    )
+    extended = api.post(
+        f"{base}/extension", json={"days": 3, "reason": "需调取监控录像"}, headers=ADMIN
+    )
+    assert extended.status_code == 200
+    body = extended.json()
+    assert body["extension_days"] == 3
+    assert (
+        body["history"][-1]["action"] == "延期" and "需调取监控录像" in body["history"][-1]["note"]
+    )
+    too_long = api.post(f"{base}/extension", json={"days": 31, "reason": "x"}, headers=ADMIN)
+    assert too_long.status_code == 422

@@ -81,3 +81,29 @@ def test_set_rollback_delete_and_export(runner: CliRunner, tmp_path: Path) -> No
     reimported = runner.invoke(main, ["kb", "import", str(exported)])
     assert reimported.exit_code == 0 and "更新 1 条" in reimported.output
     assert top("古镇有租汉服的吗")["id"] == "shop-hanfu"
+
+
+def test_wechat_menu_is_created_through_the_api(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.standins import WeChatApiStandIn
+
+    with WeChatApiStandIn("wx0123456789abcdef", "menu-secret") as wx:
+        for name, value in {
+            "HOTLINE_DATA_DIR": str(tmp_path),
+            "HOTLINE_WECHAT_APPID": "wx0123456789abcdef",
+            "HOTLINE_WECHAT_SECRET": "menu-secret",
+            "HOTLINE_WECHAT_API_URL": wx.url + "/cgi-bin/",
+        }.items():
+            monkeypatch.setenv(name, value)
+        get_settings.cache_clear()
+        result = CliRunner().invoke(main, ["wechat", "menu"])
+        get_settings.cache_clear()
+        assert result.exit_code == 0, result.output
+        assert "菜单已创建" in result.output
+        assert wx.menu is not None
+        assert [b["name"] for b in wx.menu["button"]] == ["常见问题", "投诉", "人工服务"]
+        monkeypatch.setenv("HOTLINE_WECHAT_SECRET", "wrong")
+        result = CliRunner().invoke(main, ["wechat", "menu"])
+        get_settings.cache_clear()
+        assert result.exit_code != 0 and "40001" in result.output
