@@ -1,31 +1,20 @@
-"""REST API: the knowledge base (``/api/faqs``, ``/api/kb``) and complaint work orders
-(``/api/complaints``); admins change things, agents read."""
+"""REST API of the knowledge base (``/api/faqs``, ``/api/kb``): admins change, agents read."""
 
-import csv
-import io
-import re
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 from anyio import to_thread
-from fastapi import APIRouter, Depends, Query, Request, UploadFile
+from fastapi import APIRouter, Query, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field, field_validator
 
-from bot.auth import Role, require
-from bot.complaints.intake import mask_phone
-from bot.complaints.models import Complaint, ComplaintEvent, Status
-from bot.complaints.queue import Filters, QueueItem
-from bot.complaints.workflow import Change
+from bot.auth import Admin, Agent
 from bot.exceptions import Conflict, InvalidInput, NotFound, PayloadTooLarge
 from bot.services import Services
 from knowledge_base.importer import ImportFailed, csv_bytes, parse, xlsx_bytes
 from knowledge_base.store import Faq, FaqInput, FaqNotFound, FaqStatus
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
-
-Admin = Annotated[Role, Depends(require("admin"))]
-Agent = Annotated[Role, Depends(require("agent"))]
 
 
 class FaqBody(BaseModel):
@@ -227,173 +216,7 @@ def create_router() -> APIRouter:
             for r in rows
         ]
 
-    @router.get("/complaints")
-    async def list_complaints(
-        request: Request,
-        role: Agent,
-        status: Status | None = None,
-        category: str | None = None,
-        place: Annotated[str | None, Query(max_length=100)] = None,
-        since: date | None = None,
-        until: date | None = None,
-        overdue: bool | None = None,
-    ) -> list[dict[str, Any]]:
-        filters = Filters(status, category, place, since, until, overdue)
-        items = await to_thread.run_sync(services(request).queue.find, filters)
-        return [queue_json(item, masked=role != "admin") for item in items]
-
-    @router.get("/complaints/stats")
-    async def complaint_stats(request: Request, _: Agent) -> dict[str, Any]:
-        return await to_thread.run_sync(services(request).queue.statistics)
-
-    @router.get("/complaints/export")
-    async def export_complaints(request: Request, _: Admin) -> Response:
-        items = await to_thread.run_sync(services(request).queue.find, Filters())
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(EXPORT_COLUMNS)
-        for item in items:
-            row = queue_json(item, masked=False)
-            writer.writerow([row[column] for column in EXPORT_COLUMNS])
-        return Response(
-            buffer.getvalue().encode("utf-8-sig"),
-            media_type="text/csv; charset=utf-8",
-            headers={"content-disposition": 'attachment; filename="complaints.csv"'},
-        )
-
-    @router.get("/complaints/{number}")
-    async def get_complaint(request: Request, number: str, role: Agent) -> dict[str, Any]:
-        complaint = await to_thread.run_sync(services(request).complaints.get, number)
-        if complaint is None:
-            raise NotFound(f"没有编号为 {number} 的投诉工单")
-        history = await to_thread.run_sync(services(request).workflow.history, number)
-        files = await to_thread.run_sync(services(request).complaints.attachments, complaint.id)
-        return {
-            **complaint_json(complaint, history, masked=role != "admin"),
-            "attachments": [{"kind": f.kind, "media_id": f.media_id} for f in files],
-        }
-
-    @router.get("/departments")
-    async def departments(request: Request, role: Agent) -> dict[str, list[str]]:
-        return {"departments": services(request).workflow.departments}
-
-    @router.post("/complaints/{number}/extension")
-    async def extend(
-        request: Request, number: str, body: ExtensionBody, role: Admin
-    ) -> dict[str, Any]:
-        workflow = services(request).workflow
-        await to_thread.run_sync(
-            lambda: workflow.extend(number, days=body.days, reason=body.reason, actor=role)
-        )
-        return await get_complaint(request, number, role)
-
-    @router.post("/complaints/{number}/supervision")
-    async def supervise(
-        request: Request, number: str, body: SupervisionBody, role: Admin
-    ) -> dict[str, Any]:
-        queue, workflow = services(request).queue, services(request).workflow
-        await to_thread.run_sync(
-            lambda: workflow.supervise(
-                number, note=body.note, actor=role, overdue=lambda c: queue.item(c).overdue
-            )
-        )
-        return await get_complaint(request, number, role)
-
-    @router.post("/complaints/{number}/transitions")
-    async def transition(
-        request: Request, number: str, body: TransitionBody, role: Admin
-    ) -> dict[str, Any]:
-        change = Change(actor=role, **body.model_dump())
-        workflow = services(request).workflow
-        complaint = await to_thread.run_sync(workflow.apply, number, change)
-        history = await to_thread.run_sync(workflow.history, number)
-        return complaint_json(complaint, history, masked=False)
-
     return router
-
-
-PHONE_IN_TEXT = re.compile(r"1[3-9]\d{9}")
-EXPORT_COLUMNS = (
-    "number",
-    "status",
-    "category",
-    "target",
-    "place",
-    "incident_time",
-    "phone",
-    "description",
-    "channel",
-    "department",
-    "created_at",
-    "due",
-    "overdue",
-)
-
-
-def queue_json(item: QueueItem, *, masked: bool) -> dict[str, Any]:
-    row = complaint_json(item.complaint, [], masked=masked)
-    del row["history"]
-    return {
-        **row,
-        "due": item.due.isoformat(),
-        "overdue": item.overdue,
-    }
-
-
-class ExtensionBody(BaseModel):
-    days: int = Field(ge=1, le=30)
-    reason: str = Field(min_length=1, max_length=2000)
-
-
-class SupervisionBody(BaseModel):
-    note: str = Field(default="", max_length=2000)
-
-
-class TransitionBody(BaseModel):
-    to: Status
-    note: str = Field(default="", max_length=2000)
-    department: str | None = Field(default=None, max_length=64)
-    reply: str | None = Field(default=None, max_length=4000)
-    satisfaction: int | None = Field(default=None, ge=1, le=5)
-    reason: str | None = Field(default=None, max_length=2000)
-
-
-def complaint_json(
-    complaint: Complaint, history: list[ComplaintEvent], *, masked: bool
-) -> dict[str, Any]:
-    """The contract's fields; agents see the phone masked (138****5678)."""
-    return {
-        "number": complaint.number,
-        "status": str(complaint.status),
-        "target": complaint.target,
-        "incident_time": complaint.incident_time,
-        "place": complaint.place,
-        "category": complaint.category,
-        "phone": mask_phone(complaint.phone) if masked else complaint.phone,
-        "description": complaint.description,
-        "channel": complaint.channel,
-        "sender": PHONE_IN_TEXT.sub(lambda m: mask_phone(m.group()), complaint.sender)
-        if masked
-        else complaint.sender,
-        "department": complaint.department,
-        "reply": complaint.reply,
-        "satisfaction": complaint.satisfaction,
-        "reject_reason": complaint.reject_reason,
-        "extension_days": complaint.extension_days or 0,
-        "supervised_at": complaint.supervised_at.isoformat() if complaint.supervised_at else None,
-        "created_at": complaint.created_at.isoformat(),
-        "history": [
-            {
-                "from": e.from_status,
-                "to": e.to_status,
-                "action": e.action,
-                "actor": e.actor,
-                "note": e.note,
-                "at": e.at.isoformat(),
-            }
-            for e in history
-        ],
-    }
 
 
 class ImportRejected(InvalidInput):

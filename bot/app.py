@@ -16,6 +16,7 @@ from bot.action_server import create_router as create_action_router
 from bot.api import ImportRejected
 from bot.api import create_router as create_api_router
 from bot.channel_routes import create_router as create_channel_router
+from bot.complaints.api import create_router as create_complaints_router
 from bot.conversation import ConversationService
 from bot.engine import EngineClient
 from bot.exceptions import (
@@ -94,6 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="云游热线", lifespan=lifespan)
     app.include_router(create_action_router())
     app.include_router(create_api_router())
+    app.include_router(create_complaints_router())
     app.include_router(create_channel_router())
 
     @app.middleware("http")

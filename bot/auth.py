@@ -6,9 +6,9 @@ install can be scripted; an admin may do everything an agent may.
 
 import hmac
 from collections.abc import Callable, Coroutine
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import Request
+from fastapi import Depends, Request
 
 from bot.exceptions import Forbidden, Unauthorized
 
@@ -36,3 +36,7 @@ def require(role: Role) -> Callable[[Request], Coroutine[Any, Any, Role]]:
         return actual
 
     return check
+
+
+Admin = Annotated[Role, Depends(require("admin"))]
+Agent = Annotated[Role, Depends(require("agent"))]

@@ -88,11 +88,20 @@ class ComplaintQueue:
             conversations = (
                 session.scalar(select(func.count(func.distinct(InboundMessage.sender)))) or 0
             )
+            replies = list(
+                session.scalars(
+                    select(InboundMessage.replies).where(InboundMessage.replies.is_not(None))
+                )
+            )
         hours = [
             (replied_at[c.id] - c.created_at).total_seconds() / 3600
             for c in complaints
             if c.id in replied_at
         ]
+        due = {i.complaint.id: i.due for i in items}
+        on_time = [replied_at[c.id] <= due[c.id] for c in complaints if c.id in replied_at]
+        rated = [c.satisfaction for c in complaints if c.satisfaction is not None]
+        answered = [any((r.get("custom") or {}).get("faq_id") for r in turn) for turn in replies]
         return {
             "total": len(complaints),
             "by_status": dict(Counter(str(c.status) for c in complaints)),
@@ -106,8 +115,17 @@ class ComplaintQueue:
                 else 0.0
             ),
             "median_hours_to_reply": round(statistics.median(hours), 2) if hours else None,
+            # the hotline KPIs 12345 centres publish
+            "on_time_rate": _rate(on_time),
+            "satisfaction_rate": _rate([score >= 4 for score in rated]),
+            "direct_answer_rate": _rate(answered),
             "conversations": conversations,
             "complaints_per_1000_conversations": (
                 round(1000 * len(complaints) / conversations, 2) if conversations else None
             ),
         }
+
+
+def _rate(flags: list[bool]) -> float | None:
+    """Share of True, None when there is nothing to count."""
+    return round(sum(flags) / len(flags), 4) if flags else None

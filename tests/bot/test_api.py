@@ -200,3 +200,33 @@ def test_departments_extension_and_supervision(api: TestClient) -> None:
     )
     too_long = api.post(f"{base}/extension", json={"days": 31, "reason": "x"}, headers=ADMIN)
     assert too_long.status_code == 422
+
+
+def test_an_agent_files_a_work_order_once_however_often_it_is_clicked(api: TestClient) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    order = {
+        "phone": "13912345678",
+        "target": "云溪大酒店",
+        "incident_time": "昨晚十点",
+        "place": "云溪古镇",
+        "category": "价格欺诈",
+        "description": "来电人称入住时房价比预订时高了一倍",
+        "call_id": "call-77",
+        "idempotency_key": "call-77-order-1",
+    }
+    with ThreadPoolExecutor(4) as pool:
+        responses = list(
+            pool.map(lambda _: api.post("/api/complaints", json=order, headers=AGENT), range(4))
+        )
+    assert {r.status_code for r in responses} == {201}
+    assert len({r.json()["number"] for r in responses}) == 1
+    created = responses[0].json()
+    assert created["sender"] == "voice:call-77" and created["phone"] == "139****5678"
+    listed = api.get("/api/complaints", headers=ADMIN).json()
+    assert [c["number"] for c in listed] == [created["number"]]
+    bad_phone = api.post("/api/complaints", json={**order, "phone": "12345"}, headers=AGENT)
+    assert bad_phone.status_code == 422 and "phone" in bad_phone.json()["error"]
+    bad_category = api.post("/api/complaints", json={**order, "category": "吵架"}, headers=AGENT)
+    assert bad_category.status_code == 422 and "类别须为" in bad_category.json()["error"]
+    assert api.post("/api/complaints", json=order).status_code == 401

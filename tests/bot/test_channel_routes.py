@@ -337,3 +337,18 @@ def test_voice_websocket_carries_a_call(client: TestClient) -> None:
         assert reply["type"] == "bot.say" and "120元" in reply["say"]
         ws.send_text('{"type": "call.ended", "call_id": "w1"}')
         assert ws.receive_json()["type"] == "call.closed"
+
+
+def test_the_demo_chat_page_is_served(client: TestClient) -> None:
+    page = client.get("/chat")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert 'data-testid="chat-input"' in page.text and "/channels/web" in page.text
+
+
+def test_sms_huge_bodies_are_refused_before_reading(client: TestClient) -> None:
+    response = client.post(
+        "/channels/sms",
+        content=b"Body=" + b"x" * (10 * 1024 * 1024),
+        headers={"content-type": "application/x-www-form-urlencoded", "x-twilio-signature": "x"},
+    )
+    assert response.status_code == 413 and "过大" in response.json()["error"]

@@ -190,3 +190,33 @@ def test_voice_websocket_refuses_a_wrong_token(running_bot: RunningBot) -> None:
         return 0
 
     assert asyncio.run(connect()) in (403, 1008)
+
+
+def test_double_taps_and_retries_of_confirm_make_one_work_order(running_bot: RunningBot) -> None:
+    openid = "oDoubleTap"
+    wechat_says(running_bot, openid, "我要投诉云溪大酒店，昨天晚上在云溪古镇，房价比预订时贵了一倍")
+    for _ in range(4):  # answer whatever the form still asks, then the phone
+        reply = wechat_says(running_bot, openid, "13912345678")
+        if "请核对" in reply:
+            break
+    assert "请核对" in reply
+    retried, _ = wechat_text(openid, "确认")  # one message WeChat delivers three times
+    bodies = [
+        retried,
+        retried,
+        retried,
+        wechat_text(openid, "确认")[0],
+        wechat_text(openid, "确认")[0],
+    ]
+    with ThreadPoolExecutor(len(bodies)) as pool:
+        responses = list(
+            pool.map(lambda b: post_wechat(running_bot.http, WECHAT["token"], b), bodies)
+        )
+    assert all(r.status_code == 200 for r in responses)
+    orders = [
+        c
+        for c in running_bot.http.get("/api/complaints").json()
+        if c["sender"] == f"wechat:{openid}"
+    ]
+    assert len(orders) == 1, orders
+    assert orders[0]["target"] == "云溪大酒店"

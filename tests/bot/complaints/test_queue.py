@@ -7,7 +7,7 @@ from bot.complaints.queue import ComplaintQueue, Filters
 from bot.complaints.service import ComplaintService
 from bot.complaints.workflow import Change, Workflow
 from bot.db import Database
-from bot.messages import MessageLog
+from bot.messages import MessageLog, Outcome
 from tests.bot.complaints.test_service import DRAFT
 
 MONDAY = datetime(2026, 11, 23, 10)
@@ -43,8 +43,10 @@ def test_overdue_orders_stand_out_and_filters_combine(db: Database) -> None:
 def test_statistics(db: Database) -> None:
     service = ComplaintService(db)
     log = MessageLog(db)
-    for sender in ("web:a", "web:b", "sms:c", "web:a"):
-        log.record(request_id="r", channel="web", sender=sender, text="你好", meta={})
+    for n, sender in enumerate(("web:a", "web:b", "sms:c", "web:a")):
+        recorded = log.record(request_id="r", channel="web", sender=sender, text="你好", meta={})
+        custom = {"faq_id": "faq-0001"} if n < 3 else None  # three answered from an FAQ
+        log.finish(recorded.id, outcome=Outcome.answered, replies=[{"text": "…", "custom": custom}])
     first = service.submit(DRAFT, idempotency_key="s1", now=MONDAY)
     service.submit(replace(DRAFT, category="价格欺诈"), idempotency_key="s2", now=MONDAY)
     workflow = Workflow(db)
@@ -59,3 +61,8 @@ def test_statistics(db: Database) -> None:
     assert stats["median_hours_to_reply"] is not None
     assert stats["conversations"] == 3
     assert stats["complaints_per_1000_conversations"] == 666.67
+    assert (stats["on_time_rate"], stats["satisfaction_rate"]) == (1.0, None)
+    assert stats["direct_answer_rate"] == 0.75
+    workflow.apply(first.number, Change(Status.closed, "admin", satisfaction=3))
+    stats = ComplaintQueue(db, DEFAULT_DEADLINES, []).statistics(datetime(2026, 12, 31))
+    assert stats["satisfaction_rate"] == 0.0
