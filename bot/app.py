@@ -8,13 +8,14 @@ from typing import Any
 from anyio import to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 from sqlalchemy.exc import IntegrityError
 
 import actions.deps
 from bot.action_server import create_router as create_action_router
 from bot.api import ImportRejected
 from bot.api import create_router as create_api_router
+from bot.assist import AssistHub
 from bot.channel_routes import create_router as create_channel_router
 from bot.complaints.api import create_router as create_complaints_router
 from bot.conversation import ConversationService
@@ -83,6 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             unanswered=services.unanswered,
             outbox=services.outbox,
         )
+        app.state.assist = AssistHub(engine, services.kb)
         worker = OutboxWorker(services.outbox, interval=settings.outbox_interval)
         worker.start()
         log.info("app ready: %d FAQs, engine at %s", services.kb.size, settings.engine_url)
@@ -122,6 +124,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ]
         log.info("refused %s %s with 422: %s", request.method, request.url.path, problems)
         return JSONResponse({"error": "请求内容不正确：" + "；".join(problems)}, status_code=422)
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics(request: Request) -> PlainTextResponse:
+        services: Services = request.app.state.services
+        conversation: ConversationService = request.app.state.conversation
+        text = await to_thread.run_sync(conversation.metrics.render, services.db, services.kb.size)
+        return PlainTextResponse(text, media_type="text/plain; version=0.0.4; charset=utf-8")
 
     @app.get("/healthz")
     async def healthz(request: Request) -> JSONResponse:

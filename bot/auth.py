@@ -9,13 +9,15 @@ from collections.abc import Callable, Coroutine
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Request
+from starlette.requests import HTTPConnection
 
 from bot.exceptions import Forbidden, Unauthorized
 
 Role = Literal["admin", "agent"]
 
 
-def role_of(request: Request) -> Role:
+def role_of(request: HTTPConnection) -> Role:
+    """The role of the bearer token on a request or a WebSocket handshake."""
     settings = request.app.state.services.settings
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")

@@ -9,6 +9,8 @@ from anyio import to_thread
 from fastapi import APIRouter, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse, PlainTextResponse, Response
 
+from bot.assist import AssistHub
+from bot.auth import role_of
 from bot.conversation import ConversationService
 from bot.exceptions import HotlineError, InvalidInput, NotFound, PayloadTooLarge
 from bot.services import Services
@@ -156,6 +158,30 @@ def create_router() -> APIRouter:
         except WebSocketDisconnect:
             return
 
+    @router.websocket("/agent-assist/{call_id}")
+    async def agent_assist(websocket: WebSocket, call_id: str) -> None:
+        try:
+            role_of(websocket)
+        except HotlineError as exc:
+            log.info("refused agent assist: %s", exc)
+            await websocket.close(code=1008, reason="unauthorized")
+            return
+        await websocket.accept()
+        hub: AssistHub = websocket.app.state.assist
+        queue = hub.follow(call_id)
+        try:
+            await websocket.send_json(hub.snapshot(call_id))
+            while True:
+                message = await queue.get()
+                await websocket.send_json(message)
+                if message["type"] == "call.ended":
+                    await websocket.close()
+                    return
+        except WebSocketDisconnect:
+            return
+        finally:
+            hub.unfollow(call_id, queue)
+
     return router
 
 
@@ -175,7 +201,9 @@ async def _voice_turn(
     source: Request | WebSocket, event: voice.CallStarted | voice.Utterance | voice.CallEnded
 ) -> dict[str, Any]:
     calls = services(source).calls
+    assist: AssistHub = source.app.state.assist
     if isinstance(event, voice.CallStarted):
+        assist.start(event.call_id, event.caller)
         call = await to_thread.run_sync(
             lambda: calls.start(
                 call_id=event.call_id,
@@ -189,9 +217,17 @@ async def _voice_turn(
         return {"type": "call.accepted", "call_id": call.call_id, "say": say}
     if isinstance(event, voice.CallEnded):
         await to_thread.run_sync(calls.end, event.call_id)
+        assist.end(event.call_id)
         return {"type": "call.closed", "call_id": event.call_id}
+    received = time.perf_counter()
     call = await to_thread.run_sync(calls.active, event.call_id)
-    if not event.is_final or event.speaker != "caller" or call.mode != "ivr" or not event.text:
+    if not event.is_final or not event.text:
+        return {"type": "ignored", "call_id": call.call_id}
+    if call.mode == "assist":
+        assist.start(call.call_id, call.caller)  # e.g. after a restart of this process
+        await assist.utterance(call.call_id, event.speaker, event.text, event.start_ms, received)
+        return {"type": "assisted", "call_id": call.call_id}
+    if event.speaker != "caller":
         return {"type": "ignored", "call_id": call.call_id}
     inbound = voice.inbound_of(event, caller=call.caller, hotline=call.hotline)
     replies = await conversation(source).handle(inbound)

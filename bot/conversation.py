@@ -7,6 +7,7 @@ by awaiting the same task, in another process by waiting for the stored outcome.
 import asyncio
 import logging
 import re
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
@@ -16,6 +17,7 @@ from bot.engine import EngineClient
 from bot.exceptions import EngineUnavailable
 from bot.logs import new_request_id, request_id_var
 from bot.messages import Delivery, InboundMessage, MessageLog, Outcome
+from bot.metrics import Metrics
 from bot.outbox import Outbox
 from bot.safety import (
     COMPLAINT_DEFERRED_MESSAGE,
@@ -58,6 +60,7 @@ class ConversationService:
         self._kb = kb
         self._unanswered = unanswered
         self._outbox = outbox
+        self.metrics = Metrics()
         self._in_flight: dict[str, asyncio.Task[Turn]] = {}
         self._message_ids: dict[str, int] = {}  # de-dup key → stored message, while in flight
         self._pushed: set[str] = set()  # de-dup keys whose replies go out through the outbox
@@ -158,6 +161,7 @@ class ConversationService:
         self._message_ids.pop(key, None)
 
     async def _turn(self, inbound: Inbound) -> Turn:
+        started = time.perf_counter()
         request_id = request_id_var.get()
         if request_id == "-":
             request_id = new_request_id()
@@ -196,6 +200,7 @@ class ConversationService:
         log.info(
             "turn %s on %s: %d replies (%s)", recorded.id, inbound.channel, len(replies), outcome
         )
+        self.metrics.turn(inbound.channel, outcome.value, time.perf_counter() - started)
         return Turn(recorded.id, replies)
 
     async def _answer(

@@ -98,3 +98,15 @@ def test_healthz_reports_engine_database_and_index(client: TestClient) -> None:
     assert body["engine"]["ok"] is False
     assert body["database"] == {"ok": True}
     assert body["index"] == {"ok": True, "faqs": 343}
+
+
+def test_metrics_in_prometheus_text_format(client: TestClient) -> None:
+    client.post("/channels/web", json={"sender": "u1", "text": "青峰山门票多少钱"})
+    response = client.get("/metrics")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/plain")
+    lines = response.text.splitlines()
+    assert 'hotline_turns_total{channel="web",outcome="degraded"} 1' in lines
+    assert 'hotline_turn_seconds_count{channel="web"} 1' in lines
+    assert 'hotline_turn_seconds_bucket{channel="web",le="+Inf"} 1' in lines
+    assert "hotline_kb_faqs 343" in lines and "hotline_complaints_open 0" in lines
+    assert "# TYPE hotline_turn_seconds histogram" in lines

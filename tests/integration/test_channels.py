@@ -18,7 +18,7 @@ from tests.clients import (
     wechat_image,
     wechat_text,
 )
-from tests.integration.conftest import TWILIO, VOICE_SECRET, WECHAT, RunningBot
+from tests.integration.conftest import ADMIN_TOKEN, TWILIO, VOICE_SECRET, WECHAT, RunningBot
 
 
 def wechat_says(bot: RunningBot, openid: str, text: str) -> str:
@@ -220,3 +220,37 @@ def test_double_taps_and_retries_of_confirm_make_one_work_order(running_bot: Run
     ]
     assert len(orders) == 1, orders
     assert orders[0]["target"] == "云溪大酒店"
+
+
+def test_agent_assist_follows_a_call_through_the_engine(running_bot: RunningBot) -> None:
+    async def follow() -> list[dict]:
+        base = running_bot.app_url.replace("http", "ws")
+        agent = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+        platform = {"Authorization": f"Bearer {VOICE_SECRET}"}
+        events = [
+            utterance("assist-1", "喂你好我想投诉云游国际旅行社的导游", 0),
+            utterance("assist-1", "昨天下午在云溪古镇强迫我们买玉器", 5000),
+        ]
+        async with (
+            websockets.connect(
+                f"{base}/agent-assist/assist-1", additional_headers=agent
+            ) as console,
+            websockets.connect(f"{base}/channels/voice", additional_headers=platform) as stream,
+        ):
+            started = {"type": "call.started", "call_id": "assist-1", "caller": "13700137000",
+                       "hotline": "12345", "mode": "assist"}  # fmt: skip
+            await stream.send(json.dumps(started))
+            await stream.recv()
+            pushed = [json.loads(await console.recv())]  # the snapshot
+            for event in events:
+                await stream.send(json.dumps(event, ensure_ascii=False))
+                assert json.loads(await stream.recv())["type"] == "assisted"
+                pushed.append(json.loads(await console.recv()))
+        return pushed
+
+    snapshot, first, second = asyncio.run(follow())
+    assert snapshot["type"] == "snapshot" and snapshot["active"]
+    assert first["intent"] == "complain" and first["answers"]
+    prefill = second["prefill"]
+    assert prefill["category"] == "强制购物" and prefill["phone"] == "13700137000"
+    assert prefill["incident_time"].startswith("昨天下午") and "云游国际旅行社" in prefill["target"]
