@@ -44,7 +44,8 @@ class OutboxMessage(Base):
     text: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(16))  # reply | notification
     source: Mapped[str | None] = mapped_column(String(160), unique=True, nullable=True)
-    fallback: Mapped[dict[str, str] | None] = mapped_column(JSON, nullable=True)
+    # where to try next if this route refuses for good: [{"channel", "recipient"}, ...]
+    fallback: Mapped[list[dict[str, str]] | None] = mapped_column(JSON, nullable=True)
     status: Mapped[OutboxStatus] = mapped_column(
         Enum(OutboxStatus, native_enum=False), default=OutboxStatus.pending, index=True
     )
@@ -99,7 +100,7 @@ class Outbox:
         text: str,
         kind: str,
         source: str | None = None,
-        fallback: dict[str, str] | None = None,
+        fallback: list[dict[str, str]] | None = None,
         session: Session | None = None,
     ) -> None:
         """Stage a message; inside ``session`` it commits with the caller's change.
@@ -183,12 +184,14 @@ class Outbox:
     ) -> dict[str, Any]:
         exhausted = message.attempts + 1 >= self._max_attempts
         if (not exc.retry or exhausted) and message.fallback:
+            route, *rest = message.fallback
             self.enqueue(
-                channel=message.fallback["channel"],
-                recipient=message.fallback["recipient"],
+                channel=route["channel"],
+                recipient=route["recipient"],
                 text=message.text,
                 kind=message.kind,
-                source=f"{message.source or message.id}:fallback",
+                source=f"{message.source or message.id}:{route['channel']}",
+                fallback=rest or None,
             )
             return {"status": OutboxStatus.failed}
         if exc.held:

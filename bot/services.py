@@ -118,6 +118,8 @@ def _channels(
                 last_message_at, lambda openid, since: outbox.sent_since("wechat", openid, since)
             )
             providers.append(wechat.WeChatProvider(client, window))
+            if settings.wechat_template_id:
+                providers.append(wechat.WeChatTemplateProvider(client, settings.wechat_template_id))
     sms_channel = None
     if settings.twilio_account_sid and settings.twilio_auth_token and settings.public_url:
         sms_channel = sms.SmsChannel(

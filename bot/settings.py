@@ -58,6 +58,7 @@ class Settings(BaseSettings):
     wechat_secret: str | None = None
     wechat_aes_key: str | None = None
     wechat_api_url: str = "https://api.weixin.qq.com/cgi-bin/"
+    wechat_template_id: str | None = None  # status notifications outside the 48-h window
     twilio_account_sid: str | None = None
     twilio_auth_token: str | None = None
     twilio_from_number: str | None = None

@@ -293,3 +293,28 @@ class WeChatProvider:
         except requests.RequestException as exc:
             raise DeliveryError(f"微信接口不可达：{type(exc).__name__}") from exc
         return None
+
+
+class WeChatTemplateProvider:
+    """Template messages: how an official account may reach a follower outside the
+    customer-service window (status notifications, days after the tourist last wrote)."""
+
+    channel = "wechat_template"
+    REMARK = "如需查询详情，请在公众号内发送投诉单号。"
+
+    def __init__(self, client: WeChatClient, template_id: str) -> None:
+        self._client = client
+        self._template_id = template_id
+
+    def send(self, recipient: str, text: str) -> str | None:
+        data = {"first": {"value": text[:200]}, "remark": {"value": self.REMARK}}
+        try:
+            result = self._client.message.send_template(recipient, self._template_id, data)
+        except WeChatClientException as exc:
+            retry = exc.errcode in (None, -1, 45009, 40001, 42001)
+            raise DeliveryError(
+                f"微信模板消息错误 {exc.errcode}: {exc.errmsg}", retry=retry
+            ) from exc
+        except requests.RequestException as exc:
+            raise DeliveryError(f"微信接口不可达：{type(exc).__name__}") from exc
+        return str(result.get("msgid")) if isinstance(result, dict) else None

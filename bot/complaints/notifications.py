@@ -1,9 +1,10 @@
 """Status changes reach the tourist on the channel they came from, through the outbox.
 
-WeChat tourists get a customer-service message (SMS to the work order's phone when WeChat
-refuses it); SMS tourists a text; web and phone-call tourists a text to the phone they gave.
-The message is staged in the transition's own transaction, so a committed change always
-has its notification and a rolled-back one never does.
+WeChat tourists get a customer-service message (a template message outside WeChat's 48-hour
+window, an SMS to the work order's phone when WeChat refuses both); SMS tourists a text; web
+and phone-call tourists a text to the phone they gave. The message is staged in the
+transition's own transaction, so a committed change always has its notification and a
+rolled-back one never does.
 """
 
 from sqlalchemy.orm import Session
@@ -33,12 +34,15 @@ def e164(phone: str) -> str:
     return "+86" + digits.removeprefix("86") if len(digits) in (11, 13) else digits
 
 
-def route(complaint: Complaint) -> tuple[str, str, dict[str, str] | None]:
-    """(channel, recipient, fallback) for this work order's tourist."""
+def route(complaint: Complaint) -> tuple[str, str, list[dict[str, str]] | None]:
+    """(channel, recipient, fallbacks) for this work order's tourist. A WeChat tourist gets a
+    customer-service message while the 48-hour window is open, else a template message,
+    else an SMS to the phone on the work order."""
     channel, _, sender_id = complaint.sender.partition(":")
     sms_to_phone = {"channel": "sms", "recipient": e164(complaint.phone)}
     if channel == "wechat" and sender_id:
-        return "wechat", sender_id, sms_to_phone
+        template = {"channel": "wechat_template", "recipient": sender_id}
+        return "wechat", sender_id, [template, sms_to_phone]
     if channel == "sms" and sender_id:
         return "sms", sender_id, None
     return "sms", sms_to_phone["recipient"], None

@@ -136,12 +136,31 @@ def test_wechat_refusing_outside_its_window_falls_back_to_sms_to_the_phone(world
     number = world.complaint()
     world.assign(number)
     assert world.outbox.deliver_due() == 0
+    assert world.outbox.deliver_due() == 0  # no template message configured
     assert world.outbox.deliver_due() == 1  # the SMS fallback
     [text] = [m["body"] for m in world.tw.messages]
     assert number in text
     assert world.tw.messages[0]["to"] == "+86" + PHONE
     statuses = sorted((r.channel, r.status) for r in world.outbox.recent())
-    assert statuses == [("sms", OutboxStatus.sent), ("wechat", OutboxStatus.failed)]
+    assert statuses == [
+        ("sms", OutboxStatus.sent),
+        ("wechat", OutboxStatus.failed),
+        ("wechat_template", OutboxStatus.failed),
+    ]
+
+
+def test_outside_the_window_a_template_message_is_sent(world: World) -> None:
+    world.outbox.providers["wechat_template"] = wechat.WeChatTemplateProvider(
+        world.wechat_client, "tpl_status"
+    )
+    world.wx.templates.add("tpl_status")
+    number = world.complaint()  # the tourist wrote long ago: no customer-service window
+    world.assign(number)
+    assert world.outbox.deliver_due() == 0  # customer-service message refused by our count
+    assert world.outbox.deliver_due() == 1
+    [sent] = world.wx.sent_templates(OPENID)
+    assert sent["template_id"] == "tpl_status" and number in sent["data"]["first"]["value"]
+    assert world.tw.messages == []
 
 
 def test_a_spent_quota_holds_a_reply_until_the_tourist_writes_again(world: World) -> None:
