@@ -1,6 +1,8 @@
 import re
+from functools import lru_cache
 from typing import Any
 
+import yaml
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import AllSlotsReset, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -8,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.deps import channel_of, services
 from bot.complaints import intake
 from bot.complaints.service import ComplaintDraft, Lookup
+from bot.settings import PROJECT_DIR
 from knowledge_base.text import to_simplified
 
 FORM = "complaint_form"
@@ -25,6 +28,25 @@ MIN_DESCRIPTION_CHARS = 8
 
 def _entities(tracker: Tracker, entity: str) -> list[str]:
     return [str(value) for value in tracker.get_latest_entity_values(entity)]
+
+
+@lru_cache
+def known_businesses() -> tuple[str, ...]:
+    """The business lookup table the NLU trains on, longest names first."""
+    data = yaml.safe_load((PROJECT_DIR / "nlu_data" / "lookups.yml").read_text(encoding="utf-8"))
+    names = next(item["examples"] for item in data["nlu"] if item.get("lookup") == "business")
+    found = {line.strip().lstrip("- ").strip() for line in names.splitlines() if line.strip()}
+    return tuple(sorted(found, key=len, reverse=True))
+
+
+def _businesses(tracker: Tracker) -> list[str]:
+    """The businesses the NLU tagged, in simplified characters; when it tagged none (e.g. the
+    message is in traditional characters), the known business names the message contains."""
+    tagged = [to_simplified(name) for name in _entities(tracker, "business")]
+    if tagged:
+        return tagged
+    text = to_simplified(tracker.latest_message.get("text") or "")
+    return [name for name in known_businesses() if name in text and len(name) > 2][:1]
 
 
 def _free_text(tracker: Tracker, slot: str, *, entities_allowed: bool = False) -> str | None:
@@ -63,8 +85,10 @@ class ValidateComplaintForm(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
         text = to_simplified(tracker.latest_message.get("text") or "")
-        target = intake.find_target(text, _entities(tracker, "business"))
-        if target and (not tracker.get_slot("target") or _entities(tracker, "business")):
+        businesses = _businesses(tracker)
+        target = intake.find_target(text, businesses)
+        answering_place = tracker.get_slot("requested_slot") == "place"
+        if target and (not tracker.get_slot("target") or (businesses and not answering_place)):
             return {"target": target}
         answer = _free_text(tracker, "target")
         return {"target": answer} if answer else {}
@@ -87,7 +111,7 @@ class ValidateComplaintForm(FormValidationAction):
         places = _entities(tracker, "place") or [
             # A shop, hotel or boat company is where it happened; a travel agency is not.
             business
-            for business in _entities(tracker, "business")
+            for business in _businesses(tracker)
             if "旅行社" not in business and "国旅" not in business
         ]
         if places and (not tracker.get_slot("place") or _entities(tracker, "place")):

@@ -105,3 +105,19 @@ def test_status_details_with_the_last_four_digits(services: Services) -> None:
     dispatcher = CollectingDispatcher()
     ActionComplaintStatus().run(dispatcher, tracker, DOMAIN)
     assert "不符" in dispatcher.messages[0]["text"]
+
+
+async def test_a_traditional_character_business_keeps_its_name() -> None:
+    tracker = saved_tracker("complaint_first_message")
+    tracker.latest_message = {
+        "text": "雲溪大酒店押金不退",
+        "intent": {"name": "complain", "confidence": 0.99},
+        "entities": [],  # the NLU tagged nothing in traditional characters
+    }
+    tracker.slots = {**tracker.slots, "target": None, "requested_slot": "description"}
+    dispatcher = CollectingDispatcher()
+    events = await ValidateComplaintForm().run(dispatcher, tracker, FORM_DOMAIN)
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots["target"] == "云溪大酒店"
+    assert slots["place"] == "云溪大酒店"
+    assert slots["category"] == "退费纠纷"
