@@ -31,22 +31,25 @@ def _entities(tracker: Tracker, entity: str) -> list[str]:
 
 
 @lru_cache
-def known_businesses() -> tuple[str, ...]:
-    """The business lookup table the NLU trains on, longest names first."""
+def known_names(kind: str) -> tuple[str, ...]:
+    """A lookup table the NLU trains on (``business``, ``place``), longest names first."""
     data = yaml.safe_load((PROJECT_DIR / "nlu_data" / "lookups.yml").read_text(encoding="utf-8"))
-    names = next(item["examples"] for item in data["nlu"] if item.get("lookup") == "business")
+    names = next(item["examples"] for item in data["nlu"] if item.get("lookup") == kind)
     found = {line.strip().lstrip("- ").strip() for line in names.splitlines() if line.strip()}
     return tuple(sorted(found, key=len, reverse=True))
 
 
-def _businesses(tracker: Tracker) -> list[str]:
-    """The businesses the NLU tagged, in simplified characters; when it tagged none (e.g. the
-    message is in traditional characters), the known business names the message contains."""
-    tagged = [to_simplified(name) for name in _entities(tracker, "business")]
-    if tagged:
-        return tagged
+def _names(tracker: Tracker, kind: str) -> list[str]:
+    """The entities of ``kind`` the NLU tagged, in simplified characters and widened to the
+    longest known name the message holds (大酒店 in 雲溪大酒店 is 云溪大酒店); when it tagged
+    none (e.g. traditional characters), the known names the message contains."""
     text = to_simplified(tracker.latest_message.get("text") or "")
-    return [name for name in known_businesses() if name in text and len(name) > 2][:1]
+    tagged = [to_simplified(name) for name in _entities(tracker, kind)]
+    if tagged:
+        every = sorted({*known_names("business"), *known_names("place")}, key=len, reverse=True)
+        wider = [name for name in every if name in text]
+        return [next((name for name in wider if t in name), t) for t in tagged]
+    return [name for name in known_names(kind) if name in text and len(name) > 2][:1]
 
 
 def _free_text(tracker: Tracker, slot: str, *, entities_allowed: bool = False) -> str | None:
@@ -85,7 +88,7 @@ class ValidateComplaintForm(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
         text = to_simplified(tracker.latest_message.get("text") or "")
-        businesses = _businesses(tracker)
+        businesses = _names(tracker, "business")
         target = intake.find_target(text, businesses)
         answering_place = tracker.get_slot("requested_slot") == "place"
         if target and (not tracker.get_slot("target") or (businesses and not answering_place)):
@@ -108,13 +111,13 @@ class ValidateComplaintForm(FormValidationAction):
     def extract_place(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
-        places = _entities(tracker, "place") or [
+        places = _names(tracker, "place") or [
             # A shop, hotel or boat company is where it happened; a travel agency is not.
             business
-            for business in _businesses(tracker)
+            for business in _names(tracker, "business")
             if "旅行社" not in business and "国旅" not in business
         ]
-        if places and (not tracker.get_slot("place") or _entities(tracker, "place")):
+        if places and (not tracker.get_slot("place") or _names(tracker, "place")):
             return {"place": to_simplified(places[0])}
         answer = _free_text(tracker, "place")
         return {"place": to_simplified(answer)} if answer else {}
@@ -124,7 +127,9 @@ class ValidateComplaintForm(FormValidationAction):
     ) -> dict[str, Any]:
         text = tracker.latest_message.get("text") or ""
         # The longest reading wins: the NLU may tag 周六 where the text says 上周六下午.
-        found = [t for t in [*_entities(tracker, "time"), intake.find_time(text)] if t]
+        # A run of digits the NLU calls a time is a phone number's fragment (0871-6612345).
+        tagged = [t for t in _entities(tracker, "time") if not t.replace("-", "").isdigit()]
+        found = [t for t in [*tagged, intake.find_time(text)] if t]
         if found:
             return {"incident_time": max(found, key=len)}
         answer = _free_text(tracker, "incident_time")
