@@ -52,6 +52,14 @@ def _names(tracker: Tracker, kind: str) -> list[str]:
     return [name for name in known_names(kind) if name in text and len(name) > 2][:1]
 
 
+def _verbatim(tracker: Tracker) -> str:
+    """The tourist's own words: the engine reads a simplified-character copy, the work order
+    keeps what was written (``original_text`` in the message metadata)."""
+    message = tracker.latest_message
+    original = (message.get("metadata") or {}).get("original_text")
+    return str(original or message.get("text") or "").strip()
+
+
 def _free_text(tracker: Tracker, slot: str, *, entities_allowed: bool = False) -> str | None:
     """The message as the answer to the question we asked, unless it was about something else
     (it names an entity meant for another slot, or it is a yes/no)."""
@@ -72,7 +80,7 @@ class ValidateComplaintForm(FormValidationAction):
     def extract_description(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
-        text = (tracker.latest_message.get("text") or "").strip()
+        text = _verbatim(tracker)
         first_message = tracker.get_slot("requested_slot") is None
         if (
             first_message
@@ -82,7 +90,7 @@ class ValidateComplaintForm(FormValidationAction):
             return {"description": text}
         # What happened may well name the business or the place: that is still the answer.
         answer = _free_text(tracker, "description", entities_allowed=True)
-        return {"description": answer} if answer else {}
+        return {"description": text} if answer else {}
 
     def extract_target(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]

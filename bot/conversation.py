@@ -28,6 +28,7 @@ from bot.safety import (
 )
 from channels.base import SHORT_CHANNELS, Inbound, Reply
 from knowledge_base.search import KnowledgeBase
+from knowledge_base.text import to_simplified
 from knowledge_base.unanswered import UnansweredLog
 
 log = logging.getLogger(__name__)
@@ -207,8 +208,12 @@ class ConversationService:
         self, inbound: Inbound, request_id: str
     ) -> tuple[list[Reply], Outcome, str | None]:
         metadata = {"channel": inbound.channel, "request_id": request_id, **inbound.meta}
+        # The NLU reads simplified characters; the tourist's own text travels in the metadata.
+        text = to_simplified(inbound.text)
+        if text != inbound.text:
+            metadata["original_text"] = inbound.text
         try:
-            raw = await self._engine.send(inbound.conversation_id, inbound.text, metadata)
+            raw = await self._engine.send(inbound.conversation_id, text, metadata)
             return Reply.from_engine_messages(raw), Outcome.answered, None
         except EngineUnavailable as exc:
             log.warning("engine unavailable, answering from the knowledge base: %s", exc)

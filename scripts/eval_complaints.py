@@ -1,6 +1,6 @@
 """Scripted complaint conversations through the real app and engine, scored field by field.
 
-    .venv/bin/python scripts/eval_complaints.py     # starts `hotline serve` on free ports
+    .venv/bin/python scripts/eval_complaints.py [FILE]   # starts `hotline serve` on free ports
 
 Each conversation in eval/complaint_conversations.yml is sent turn by turn to
 POST /channels/web under its own sender; afterwards the work orders are read back through
@@ -8,6 +8,7 @@ GET /api/complaints. Printed: per kind and overall, how many conversations made 
 work order, and the accuracy of target, incident time, place, category and phone.
 """
 
+import argparse
 import tempfile
 from collections import defaultdict
 from pathlib import Path
@@ -32,9 +33,17 @@ def matches(field: str, expected: str, actual: str | None) -> bool:
 
 
 def main() -> int:
-    conversations = yaml.safe_load(
-        (PROJECT_DIR / "eval" / "complaint_conversations.yml").read_text(encoding="utf-8")
-    )["conversations"]
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "file",
+        nargs="?",
+        type=Path,
+        default=PROJECT_DIR / "eval" / "complaint_conversations.yml",
+        help="conversations (default: eval/complaint_conversations.yml)",
+    )
+    conversations = yaml.safe_load(parser.parse_args().file.read_text(encoding="utf-8"))[
+        "conversations"
+    ]
     train(Settings())
     with tempfile.TemporaryDirectory() as data_dir:
         with (

@@ -121,3 +121,21 @@ async def test_a_traditional_character_business_keeps_its_name() -> None:
     assert slots["target"] == "云溪大酒店"
     assert slots["place"] == "云溪大酒店"
     assert slots["category"] == "退费纠纷"
+
+
+async def test_the_work_order_keeps_the_tourists_own_characters() -> None:
+    tracker = saved_tracker("complaint_first_message")
+    tracker.latest_message = {
+        "text": "云溪大酒店押金不退",  # what the engine read
+        "intent": {"name": "complain", "confidence": 0.99},
+        "entities": [{"entity": "business", "value": "云溪大酒店"}],
+        "metadata": {"channel": "wechat", "original_text": "雲溪大酒店押金不退"},
+    }
+    tracker.slots = {**tracker.slots, "target": None, "requested_slot": "description"}
+    dispatcher = CollectingDispatcher()
+    events = await ValidateComplaintForm().run(dispatcher, tracker, FORM_DOMAIN)
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots["target"] == "云溪大酒店"
+    assert slots["place"] == "云溪大酒店"
+    assert slots["category"] == "退费纠纷"
+    assert slots["description"] == "雲溪大酒店押金不退"
