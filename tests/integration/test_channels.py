@@ -231,21 +231,19 @@ def test_agent_assist_follows_a_call_through_the_engine(running_bot: RunningBot)
             utterance("assist-1", "喂你好我想投诉云游国际旅行社的导游", 0),
             utterance("assist-1", "昨天下午在云溪古镇强迫我们买玉器", 5000),
         ]
-        async with (
-            websockets.connect(
-                f"{base}/agent-assist/assist-1", additional_headers=agent
-            ) as console,
-            websockets.connect(f"{base}/channels/voice", additional_headers=platform) as stream,
-        ):
+        voice_url, console_url = f"{base}/channels/voice", f"{base}/agent-assist/assist-1"
+        async with websockets.connect(voice_url, additional_headers=platform) as stream:
             started = {"type": "call.started", "call_id": "assist-1", "caller": "13700137000",
                        "hotline": "12345", "mode": "assist"}  # fmt: skip
             await stream.send(json.dumps(started))
             await stream.recv()
-            pushed = [json.loads(await console.recv())]  # the snapshot
-            for event in events:
-                await stream.send(json.dumps(event, ensure_ascii=False))
-                assert json.loads(await stream.recv())["type"] == "assisted"
-                pushed.append(json.loads(await console.recv()))
+            # the agent picks the call up once it rings
+            async with websockets.connect(console_url, additional_headers=agent) as console:
+                pushed = [json.loads(await console.recv())]  # the snapshot
+                for event in events:
+                    await stream.send(json.dumps(event, ensure_ascii=False))
+                    assert json.loads(await stream.recv())["type"] == "assisted"
+                    pushed.append(json.loads(await console.recv()))
         return pushed
 
     snapshot, first, second = asyncio.run(follow())
