@@ -1,5 +1,6 @@
 """The channels' HTTP and WebSocket endpoints: verify → parse → one conversation turn → render."""
 
+import asyncio
 import logging
 import time
 from pathlib import Path
@@ -169,17 +170,25 @@ def create_router() -> APIRouter:
         await websocket.accept()
         hub: AssistHub = websocket.app.state.assist
         queue = hub.follow(call_id)
-        try:
+
+        async def push() -> None:
             await websocket.send_json(hub.snapshot(call_id))
-            while True:
-                message = await queue.get()
+            while (message := await queue.get())["type"] != "call.ended":
                 await websocket.send_json(message)
-                if message["type"] == "call.ended":
-                    await websocket.close()
-                    return
-        except WebSocketDisconnect:
-            return
+            await websocket.send_json(message)
+            await websocket.close()
+
+        async def until_closed() -> None:  # notice a console that goes away between pushes
+            while (await websocket.receive())["type"] != "websocket.disconnect":
+                pass
+
+        tasks = {asyncio.create_task(push()), asyncio.create_task(until_closed())}
+        try:
+            await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
             hub.unfollow(call_id, queue)
 
     return router

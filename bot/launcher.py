@@ -2,6 +2,7 @@
 tests, evaluation scripts and benchmarks, which all need the real app (and engine) over HTTP."""
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -104,11 +105,12 @@ class ServedBot:
     def stop(self) -> None:
         if self.process is None:
             return
-        self.process.terminate()
+        self.process.terminate()  # serve stops its engine on the way out
         try:
             self.process.wait(timeout=60)
         except subprocess.TimeoutExpired:
-            self.process.kill()
+            # serve is its own process group (start_new_session): take the engine down with it
+            os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
         self.process = None
 
