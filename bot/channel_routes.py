@@ -92,12 +92,7 @@ def create_router() -> APIRouter:
 
     @router.post("/channels/sms")
     async def sms_message(request: Request) -> Response:
-        channel = enabled(services(request).channels.sms, "短信")
-        form = channel.verify(
-            channel.url_of(request.url.path, request.url.query),
-            await read_body(request, sms.MAX_BODY_BYTES),
-            request.headers.get("x-twilio-signature"),
-        )
+        channel, form = await _signed_sms(request)
         inbound = channel.parse(form)
         opt_out = sms.keyword(inbound.text)
         if opt_out is not None:
@@ -112,12 +107,7 @@ def create_router() -> APIRouter:
 
     @router.post("/channels/sms/status")
     async def sms_status(request: Request) -> Response:
-        channel = enabled(services(request).channels.sms, "短信")
-        form = channel.verify(
-            channel.url_of(request.url.path, request.url.query),
-            await read_body(request, sms.MAX_BODY_BYTES),
-            request.headers.get("x-twilio-signature"),
-        )
+        _, form = await _signed_sms(request)
         sid, status = form.get("MessageSid", ""), form.get("MessageStatus", "")
         if not sid or not status:
             raise InvalidInput("状态回调缺少 MessageSid 或 MessageStatus")
@@ -192,6 +182,17 @@ def create_router() -> APIRouter:
             hub.unfollow(call_id, queue)
 
     return router
+
+
+async def _signed_sms(request: Request) -> tuple[sms.SmsChannel, dict[str, str]]:
+    """The SMS channel and the form Twilio posted, once its signature checks out."""
+    channel = enabled(services(request).channels.sms, "短信")
+    form = channel.verify(
+        channel.url_of(request.url.path, request.url.query),
+        await read_body(request, sms.MAX_BODY_BYTES),
+        request.headers.get("x-twilio-signature"),
+    )
+    return channel, form
 
 
 async def _image_reply(request: Request, parsed: wechat.Parsed) -> list[Reply]:

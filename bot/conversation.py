@@ -16,7 +16,7 @@ from anyio import to_thread
 from bot.engine import EngineClient
 from bot.exceptions import EngineUnavailable
 from bot.logs import new_request_id, request_id_var
-from bot.messages import Delivery, InboundMessage, MessageLog, Outcome
+from bot.messages import Delivery, InboundMessage, MessageLog, Outcome, Recorded
 from bot.metrics import Metrics
 from bot.outbox import Outbox
 from bot.safety import (
@@ -133,16 +133,7 @@ class ConversationService:
 
     async def acknowledge(self, inbound: Inbound, replies: list[Reply]) -> Turn:
         """Store a message the channel answers itself (events, images, unheard voice)."""
-        recorded = await to_thread.run_sync(
-            lambda: self._messages.record(
-                request_id=request_id_var.get(),
-                channel=inbound.channel,
-                sender=inbound.conversation_id,
-                text=inbound.text,
-                meta=inbound.meta,
-                dedup_key=inbound.dedup_key,
-            )
-        )
+        recorded = await self._record(inbound)
         if recorded.duplicate:
             return await self._earlier_turn(recorded.id)
         await to_thread.run_sync(
@@ -151,6 +142,23 @@ class ConversationService:
             )
         )
         return Turn(recorded.id, replies)
+
+    async def _record(self, inbound: Inbound) -> Recorded:
+        """Commit the message before anything answers it, under this turn's request id."""
+        request_id = request_id_var.get()
+        if request_id == "-":
+            request_id = new_request_id()
+            request_id_var.set(request_id)
+        return await to_thread.run_sync(
+            lambda: self._messages.record(
+                request_id=request_id,
+                channel=inbound.channel,
+                sender=inbound.conversation_id,
+                text=inbound.text,
+                meta=inbound.meta,
+                dedup_key=inbound.dedup_key,
+            )
+        )
 
     def _background(self, work: Awaitable[object]) -> None:
         task = asyncio.ensure_future(work)
@@ -163,20 +171,8 @@ class ConversationService:
 
     async def _turn(self, inbound: Inbound) -> Turn:
         started = time.perf_counter()
+        recorded = await self._record(inbound)
         request_id = request_id_var.get()
-        if request_id == "-":
-            request_id = new_request_id()
-            request_id_var.set(request_id)
-        recorded = await to_thread.run_sync(
-            lambda: self._messages.record(
-                request_id=request_id,
-                channel=inbound.channel,
-                sender=inbound.conversation_id,
-                text=inbound.text,
-                meta=inbound.meta,
-                dedup_key=inbound.dedup_key,
-            )
-        )
         if recorded.duplicate:
             return await self._earlier_turn(recorded.id)
         if inbound.dedup_key is not None:

@@ -41,6 +41,8 @@ TIMESTAMP_TOLERANCE_SECONDS = 300
 CUSTOMER_SERVICE_WINDOW = timedelta(hours=48)
 CUSTOMER_SERVICE_QUOTA = 5  # messages per window opened by the tourist's last message
 DEFAULT_API_URL = "https://api.weixin.qq.com/cgi-bin/"
+# None: HTTP error from the API host; -1: system busy; 45009: rate limit; 40001/42001: token
+RETRYABLE = (None, -1, 45009, 40001, 42001)
 DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 WELCOME = (
@@ -285,8 +287,7 @@ class WeChatProvider:
             self._client.message.send_text(recipient, text[:MAX_TEXT_CHARS])
         except WeChatClientException as exc:
             held = exc.errcode in (45015, 45047)
-            # None: HTTP error from the API host; -1: system busy; 45009: rate; 4xxxx: token
-            retry = exc.errcode in (None, -1, 45009, 40001, 42001)
+            retry = exc.errcode in RETRYABLE
             raise DeliveryError(
                 f"微信接口错误 {exc.errcode}: {exc.errmsg}", retry=retry, held=held
             ) from exc
@@ -311,7 +312,7 @@ class WeChatTemplateProvider:
         try:
             result = self._client.message.send_template(recipient, self._template_id, data)
         except WeChatClientException as exc:
-            retry = exc.errcode in (None, -1, 45009, 40001, 42001)
+            retry = exc.errcode in RETRYABLE
             raise DeliveryError(
                 f"微信模板消息错误 {exc.errcode}: {exc.errmsg}", retry=retry
             ) from exc
