@@ -18,7 +18,7 @@ class ActionAnswerFaq(Action):
         text = tracker.latest_message.get("text") or ""
         channel = channel_of(tracker.latest_message)
         result = services().kb.search(text, k=3)
-        services().unanswered.record(result, channel)
+        services().questions.record(result, channel)
         if result.decision == "answer":
             best = result.hits[0]
             short = channel in SHORT_CHANNELS and best.short_answer

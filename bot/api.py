@@ -1,5 +1,6 @@
 """REST API of the knowledge base (``/api/faqs``, ``/api/kb``): admins change, agents read."""
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -12,6 +13,7 @@ from bot.auth import Admin, Agent
 from bot.exceptions import Conflict, InvalidInput, NotFound, PayloadTooLarge
 from bot.services import Services
 from knowledge_base.importer import ImportFailed, csv_bytes, parse, xlsx_bytes
+from knowledge_base.questions import KbQuestion
 from knowledge_base.store import Faq, FaqInput, FaqNotFound, FaqStatus
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
@@ -45,6 +47,17 @@ class NewFaq(FaqBody):
     id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
 
 
+class SimilarBody(BaseModel):
+    question: str = Field(min_length=1, max_length=500)
+
+    @field_validator("question")
+    @classmethod
+    def not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("不能为空")
+        return value.strip()
+
+
 class RollbackBody(BaseModel):
     version: int = Field(ge=1)
 
@@ -64,6 +77,16 @@ def faq_json(faq: Faq) -> dict[str, Any]:
         "version": faq.version,
         "updated_by": faq.updated_by,
         "updated_at": faq.updated_at.isoformat(),
+    }
+
+
+def question_json(row: KbQuestion) -> dict[str, Any]:
+    return {
+        "query": row.query,
+        "decision": row.decision,
+        "candidates": row.candidates,
+        "channel": row.channel,
+        "created_at": row.created_at.isoformat(),
     }
 
 
@@ -131,22 +154,22 @@ def create_router() -> APIRouter:
         }
 
     @router.post("/faqs", status_code=201)
-    async def create_faq(request: Request, body: NewFaq, role: Admin) -> dict[str, Any]:
+    async def create_faq(request: Request, body: NewFaq, user: Admin) -> dict[str, Any]:
         store = services(request).faqs
         if await to_thread.run_sync(store.get, body.id) is not None:
             raise Conflict(f"id {body.id} 已存在：修改请用 PUT /api/faqs/{body.id}")
         entry = body.to_input(body.id)
-        await to_thread.run_sync(lambda: store.upsert_many([entry], changed_by=role))
+        await to_thread.run_sync(lambda: store.upsert_many([entry], changed_by=user.name))
         await committed(request)
         faq = await to_thread.run_sync(store.get, body.id)
         assert faq is not None
         return faq_json(faq)
 
     @router.put("/faqs/{faq_id}")
-    async def put_faq(request: Request, faq_id: str, body: FaqBody, role: Admin) -> dict[str, Any]:
+    async def put_faq(request: Request, faq_id: str, body: FaqBody, user: Admin) -> dict[str, Any]:
         store = services(request).faqs
         await to_thread.run_sync(
-            lambda: store.upsert_many([body.to_input(faq_id)], changed_by=role)
+            lambda: store.upsert_many([body.to_input(faq_id)], changed_by=user.name)
         )
         await committed(request)
         faq = await to_thread.run_sync(store.get, faq_id)
@@ -154,9 +177,10 @@ def create_router() -> APIRouter:
         return faq_json(faq)
 
     @router.delete("/faqs/{faq_id}", status_code=204)
-    async def delete_faq(request: Request, faq_id: str, role: Admin) -> Response:
+    async def delete_faq(request: Request, faq_id: str, user: Admin) -> Response:
+        store = services(request).faqs
         try:
-            await to_thread.run_sync(lambda: services(request).faqs.delete(faq_id, changed_by=role))
+            await to_thread.run_sync(lambda: store.delete(faq_id, changed_by=user.name))
         except FaqNotFound as exc:
             raise NotFound(f"没有 id 为 {faq_id} 的问答") from exc
         await committed(request)
@@ -164,11 +188,11 @@ def create_router() -> APIRouter:
 
     @router.post("/faqs/{faq_id}/rollback")
     async def rollback_faq(
-        request: Request, faq_id: str, body: RollbackBody, role: Admin
+        request: Request, faq_id: str, body: RollbackBody, user: Admin
     ) -> dict[str, Any]:
         try:
             faq = await to_thread.run_sync(
-                lambda: services(request).faqs.rollback(faq_id, body.version, changed_by=role)
+                lambda: services(request).faqs.rollback(faq_id, body.version, changed_by=user.name)
             )
         except FaqNotFound as exc:
             raise NotFound(f"没有 {faq_id} 的第 {body.version} 版") from exc
@@ -176,7 +200,7 @@ def create_router() -> APIRouter:
         return faq_json(faq)
 
     @router.post("/faqs/import")
-    async def import_faqs(request: Request, file: UploadFile, role: Admin) -> dict[str, Any]:
+    async def import_faqs(request: Request, file: UploadFile, user: Admin) -> dict[str, Any]:
         data = await file.read(MAX_IMPORT_BYTES + 1)
         if len(data) > MAX_IMPORT_BYTES:
             raise PayloadTooLarge("导入文件过大：最多 10 MB")
@@ -185,7 +209,7 @@ def create_router() -> APIRouter:
         except ImportFailed as exc:
             raise ImportRejected(exc) from exc
         changed = await to_thread.run_sync(
-            lambda: services(request).faqs.upsert_many(entries, changed_by=role)
+            lambda: services(request).faqs.upsert_many(entries, changed_by=user.name)
         )
         await committed(request)
         return {"rows": len(entries), "changed": changed}
@@ -196,25 +220,71 @@ def create_router() -> APIRouter:
         _: Agent,
         q: Annotated[str, Query(min_length=1, max_length=2000)],
         k: Annotated[int, Query(ge=1, le=20)] = 5,
+        explain: bool = False,
     ) -> dict[str, Any]:
-        result = await to_thread.run_sync(lambda: services(request).kb.search(q, k=k))
-        return {**result.as_full_dict(), "revision": services(request).kb.revision}
+        """``explain=true`` (the admin's hit test) adds why each hit scored as it did."""
+        kb = services(request).kb
+        if not explain:
+            result = await to_thread.run_sync(lambda: kb.search(q, k=k))
+            return {**result.as_full_dict(), "revision": kb.revision}
+        result, why = await to_thread.run_sync(lambda: kb.explain(q, k=k))
+        body = result.as_full_dict()
+        return {
+            **body,
+            "hits": [{**hit, "why": reason} for hit, reason in zip(body["hits"], why, strict=True)],
+            "thresholds": {"answer": kb.calibration.answer, "clarify": kb.calibration.clarify},
+            "revision": kb.revision,
+        }
 
     @router.get("/kb/unanswered")
     async def unanswered(
         request: Request, _: Admin, limit: Annotated[int, Query(ge=1, le=1000)] = 100
     ) -> list[dict[str, Any]]:
-        rows = await to_thread.run_sync(services(request).unanswered.recent, limit)
+        rows = await to_thread.run_sync(services(request).questions.unanswered, limit)
+        return [question_json(r) for r in rows]
+
+    @router.get("/kb/unanswered/groups")
+    async def unanswered_groups(
+        request: Request, _: Admin, days: Annotated[int, Query(ge=1, le=365)] = 30
+    ) -> list[dict[str, Any]]:
+        found = services(request)
+        groups = await to_thread.run_sync(
+            lambda: found.questions.groups(found.kb.embed_queries, days=days)
+        )
+        questions = await to_thread.run_sync(found.faqs.questions)
         return [
             {
-                "query": r.query,
-                "decision": r.decision,
-                "candidates": r.candidates,
-                "channel": r.channel,
-                "created_at": r.created_at.isoformat(),
+                "label": group.label,
+                "count": len(group.queries),
+                "queries": [question_json(q) for q in group.queries],
+                "candidates": [
+                    {"id": faq_id, "question": questions[faq_id], "score": score}
+                    for faq_id, score in sorted(
+                        group.candidates.items(), key=lambda item: item[1], reverse=True
+                    )
+                    if faq_id in questions
+                ][:3],
             }
-            for r in rows
+            for group in groups
         ]
+
+    @router.post("/faqs/{faq_id}/similar")
+    async def add_similar(
+        request: Request, faq_id: str, body: SimilarBody, user: Admin
+    ) -> dict[str, Any]:
+        """An unanswered question becomes a similar question of an FAQ (a new version)."""
+        store = services(request).faqs
+        faq = await to_thread.run_sync(store.get, faq_id)
+        if faq is None:
+            raise NotFound(f"没有 id 为 {faq_id} 的问答")
+        if body.question in (faq.question, *faq.similar_questions):
+            raise Conflict(f"“{body.question}”已是 {faq_id} 的问法")
+        entry = replace(FaqInput.of(faq), similar_questions=[*faq.similar_questions, body.question])
+        await to_thread.run_sync(lambda: store.upsert_many([entry], changed_by=user.name))
+        await committed(request)
+        updated = await to_thread.run_sync(store.get, faq_id)
+        assert updated is not None
+        return faq_json(updated)
 
     return router
 

@@ -18,6 +18,7 @@ from bot.api import create_router as create_api_router
 from bot.assist import AssistHub
 from bot.channel_routes import create_router as create_channel_router
 from bot.complaints.api import create_router as create_complaints_router
+from bot.console import create_router as create_console_router
 from bot.conversation import ConversationService
 from bot.engine import EngineClient
 from bot.exceptions import (
@@ -29,6 +30,7 @@ from bot.exceptions import (
     MalformedRequest,
     NotFound,
     PayloadTooLarge,
+    TooManyRequests,
     Unauthorized,
 )
 from bot.logs import configure_logging, new_request_id, request_id_var
@@ -46,6 +48,7 @@ STATUS_OF: tuple[tuple[type[HotlineError], int], ...] = (
     (Forbidden, 403),
     (NotFound, 404),
     (Conflict, 409),
+    (TooManyRequests, 429),
     (EngineUnavailable, 503),
 )
 DEMO_KB = PROJECT_DIR / "knowledge_base" / "demo" / "faq.csv"
@@ -81,7 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             engine=engine,
             messages=services.messages,
             kb=services.kb,
-            unanswered=services.unanswered,
+            questions=services.questions,
             outbox=services.outbox,
         )
         app.state.assist = AssistHub(engine, services.kb)
@@ -99,6 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(create_api_router())
     app.include_router(create_complaints_router())
     app.include_router(create_channel_router())
+    app.include_router(create_console_router())
 
     @app.middleware("http")
     async def request_id(request: Request, call_next):

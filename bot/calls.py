@@ -1,8 +1,8 @@
 """Voice calls from the 12301 / 12345 platforms: one row per call, from start to end."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import DateTime, String
+from sqlalchemy import DateTime, String, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -55,3 +55,16 @@ class Calls:
             call = session.get_one(Call, call_id)
             call.ended_at = utcnow()
         return call
+
+    def ongoing(self, within: timedelta = timedelta(hours=12), limit: int = 200) -> list[Call]:
+        """Calls started within ``within`` and not yet ended, newest first (a platform that
+        never sent ``call.ended`` does not leave a call on the agents' list for ever)."""
+        with self._db.session() as session:
+            return list(
+                session.scalars(
+                    select(Call)
+                    .where(Call.ended_at.is_(None), Call.started_at >= utcnow() - within)
+                    .order_by(Call.started_at.desc())
+                    .limit(limit)
+                )
+            )

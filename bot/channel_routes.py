@@ -1,17 +1,17 @@
 """The channels' HTTP and WebSocket endpoints: verify → parse → one conversation turn → render."""
 
-import asyncio
 import logging
 import time
 from pathlib import Path
 from typing import Any, TypeVar
 
+import anyio
 from anyio import to_thread
 from fastapi import APIRouter, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse, PlainTextResponse, Response
 
 from bot.assist import AssistHub
-from bot.auth import role_of
+from bot.auth import authenticate
 from bot.conversation import ConversationService
 from bot.exceptions import HotlineError, InvalidInput, NotFound, PayloadTooLarge
 from bot.services import Services
@@ -152,7 +152,7 @@ def create_router() -> APIRouter:
     @router.websocket("/agent-assist/{call_id}")
     async def agent_assist(websocket: WebSocket, call_id: str) -> None:
         try:
-            role_of(websocket)
+            await authenticate(websocket)
         except HotlineError as exc:
             log.info("refused agent assist: %s", exc)
             await websocket.close(code=1008, reason="unauthorized")
@@ -161,24 +161,25 @@ def create_router() -> APIRouter:
         hub: AssistHub = websocket.app.state.assist
         queue = hub.follow(call_id)
 
-        async def push() -> None:
+        async def push(done: anyio.CancelScope) -> None:
             await websocket.send_json(hub.snapshot(call_id))
             while (message := await queue.get())["type"] != "call.ended":
                 await websocket.send_json(message)
             await websocket.send_json(message)
             await websocket.close()
+            done.cancel()
 
-        async def until_closed() -> None:  # notice a console that goes away between pushes
+        async def until_closed(done: anyio.CancelScope) -> None:
+            # notice a console that goes away between pushes
             while (await websocket.receive())["type"] != "websocket.disconnect":
                 pass
+            done.cancel()
 
-        tasks = {asyncio.create_task(push()), asyncio.create_task(until_closed())}
         try:
-            await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            async with anyio.create_task_group() as group:
+                group.start_soon(push, group.cancel_scope)
+                group.start_soon(until_closed, group.cancel_scope)
         finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
             hub.unfollow(call_id, queue)
 
     return router

@@ -287,7 +287,7 @@ def replay(ids: tuple[int, ...], since: datetime | None, dry_run: bool) -> None:
             engine=engine,
             messages=services.messages,
             kb=services.kb,
-            unanswered=services.unanswered,
+            questions=services.questions,
             outbox=services.outbox,
         )
         failures = 0
@@ -344,3 +344,47 @@ def wechat_menu() -> None:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+@main.group()
+def user() -> None:
+    """Console users (admin, agent)."""
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return str(click.prompt("密码", hide_input=True, confirmation_prompt="再输入一次"))
+
+
+@user.command("add")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["admin", "agent"]), required=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from stdin.")
+def user_add(username: str, role: str, password_stdin: bool) -> None:
+    """Create a console user; the password is stored as a scrypt hash."""
+    from bot.exceptions import HotlineError
+
+    password = _password(password_stdin)
+    with _services(index=False) as services:
+        try:
+            services.users.add(username, password, role)
+        except HotlineError as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(f"已创建{'管理员' if role == 'admin' else '坐席'}账号 {username}")
+
+
+@user.command("password")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the password from stdin.")
+def user_password(username: str, password_stdin: bool) -> None:
+    """Set a user's password; their open sessions end."""
+    from bot.exceptions import HotlineError
+
+    password = _password(password_stdin)
+    with _services(index=False) as services:
+        try:
+            services.users.set_password(username, password)
+        except HotlineError as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(f"已更新 {username} 的密码")

@@ -27,9 +27,9 @@ from bot.safety import (
     sounds_like_emergency,
 )
 from channels.base import SHORT_CHANNELS, Inbound, Reply
+from knowledge_base.questions import QuestionLog
 from knowledge_base.search import KnowledgeBase
 from knowledge_base.text import to_simplified
-from knowledge_base.unanswered import UnansweredLog
 
 log = logging.getLogger(__name__)
 # "2", "2.", "第二个", "二" — what a tourist types or says to pick a numbered suggestion
@@ -53,13 +53,13 @@ class ConversationService:
         engine: EngineClient,
         messages: MessageLog,
         kb: KnowledgeBase,
-        unanswered: UnansweredLog,
+        questions: QuestionLog,
         outbox: Outbox,
     ) -> None:
         self._engine = engine
         self._messages = messages
         self._kb = kb
-        self._unanswered = unanswered
+        self._questions = questions
         self._outbox = outbox
         self.metrics = Metrics()
         self._in_flight: dict[str, asyncio.Task[Turn]] = {}
@@ -248,7 +248,7 @@ class ConversationService:
         if sounds_like_complaint(inbound.text):
             return [Reply(text=COMPLAINT_DEFERRED_MESSAGE, custom={"degraded": True})]
         result = self._kb.search(inbound.text, k=3)
-        self._unanswered.record(result, inbound.channel)
+        self._questions.record(result, inbound.channel)
         if result.decision == "answer":
             best = result.hits[0]
             short = inbound.channel in SHORT_CHANNELS and best.short_answer

@@ -47,8 +47,9 @@ def import_models() -> None:
     import bot.messages  # noqa: F401
     import bot.optouts  # noqa: F401
     import bot.outbox  # noqa: F401
+    import bot.users  # noqa: F401
+    import knowledge_base.questions  # noqa: F401
     import knowledge_base.store  # noqa: F401
-    import knowledge_base.unanswered  # noqa: F401
 
 
 def alembic_config(connection: Connection) -> Config:

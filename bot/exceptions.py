@@ -35,3 +35,7 @@ class MalformedRequest(InvalidInput):
 
 class PayloadTooLarge(InvalidInput):
     pass
+
+
+class TooManyRequests(HotlineError):
+    """Too many attempts in a short time (wrong passwords, wrong phone digits)."""

@@ -14,13 +14,14 @@ from bot.messages import MessageLog
 from bot.optouts import OptOuts
 from bot.outbox import Outbox, Provider
 from bot.settings import Settings
+from bot.users import Users
 from channels import sms, wechat
 from channels.voice import VoiceChannel
 from knowledge_base.embedding import load_embedder
 from knowledge_base.live import IndexWatcher
+from knowledge_base.questions import QuestionLog
 from knowledge_base.search import KnowledgeBase
 from knowledge_base.store import FaqStore
-from knowledge_base.unanswered import UnansweredLog
 
 log = logging.getLogger(__name__)
 
@@ -43,13 +44,14 @@ class Services:
     complaints: ComplaintService
     messages: MessageLog
     watcher: IndexWatcher
-    unanswered: UnansweredLog
+    questions: QuestionLog
     workflow: Workflow
     queue: ComplaintQueue
     outbox: Outbox
     optouts: OptOuts
     calls: Calls
     channels: Channels
+    users: Users
 
     @classmethod
     def build(cls, settings: Settings, *, index: bool = True) -> "Services":
@@ -77,7 +79,7 @@ class Services:
             complaints=ComplaintService(db),
             messages=messages,
             watcher=watcher,
-            unanswered=UnansweredLog(db),
+            questions=QuestionLog(db),
             workflow=Workflow(
                 db, notify=ComplaintNotifier(outbox), departments=settings.departments
             ),
@@ -86,6 +88,7 @@ class Services:
             optouts=optouts,
             calls=Calls(db),
             channels=channels,
+            users=Users(db, session_hours=settings.session_hours),
         )
 
     def close(self) -> None:

@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     port: int = 8000
     admin_token: str | None = None
     agent_token: str | None = None
+    session_hours: float = 12  # how long a console login lasts
 
     engine_url: str = "http://127.0.0.1:5005"
     engine_token: str | None = None

@@ -307,6 +307,12 @@ class KnowledgeBase:
     def embed_query(self, query: str) -> Vectors | None:
         return self._embed(self.prepare(query))
 
+    def embed_queries(self, queries: list[str]) -> Vectors | None:
+        """Unit vectors of many queries (None without a dense model), e.g. to group them."""
+        if self._embedder is None or not queries:
+            return None
+        return self._embedder.queries([self.prepare(q) or q for q in queries])
+
     def _embed(self, prepared: str) -> Vectors | None:
         if self._embedder is None or not prepared:
             return None
@@ -379,20 +385,44 @@ class KnowledgeBase:
         return {"coverage": coverage, "balanced": balanced}
 
     def search(self, query: str, k: int = 5) -> SearchResult:
-        scored = sorted(
-            ((self.calibration.probability(c.features), c.entry) for c in self.candidates(query)),
+        return self._decide(query, self._ranked(query)[:k])
+
+    def explain(self, query: str, k: int = 3) -> tuple[SearchResult, list[dict[str, Any]]]:
+        """The search and, per hit, why: the retrievers that proposed it, the combiner's
+        inputs and what each added to the score (weight × value, before the logistic)."""
+        ranked = self._ranked(query)[:k]
+        features = self.calibration.features
+        weights = dict(zip(features, self.calibration.weights, strict=True))
+        why = [
+            {
+                "sources": sorted(candidate.sources),
+                "features": {name: round(value, 4) for name, value in candidate.features.items()},
+                "contributions": {
+                    name: round(weights[name] * candidate.features[name], 4) for name in features
+                },
+                "bias": self.calibration.bias,
+            }
+            for _, candidate in ranked
+        ]
+        return self._decide(query, ranked), why
+
+    def _ranked(self, query: str) -> list[tuple[float, Candidate]]:
+        return sorted(
+            ((self.calibration.probability(c.features), c) for c in self.candidates(query)),
             key=lambda pair: pair[0],
             reverse=True,
-        )[:k]
+        )
+
+    def _decide(self, query: str, scored: list[tuple[float, Candidate]]) -> SearchResult:
         hits = [
             Hit(
-                id=entry.id,
+                id=candidate.entry.id,
                 score=probability,
-                question=entry.question,
-                answer=entry.answer,
-                short_answer=entry.short_answer,
+                question=candidate.entry.question,
+                answer=candidate.entry.answer,
+                short_answer=candidate.entry.short_answer,
             )
-            for probability, entry in scored
+            for probability, candidate in scored
         ]
         decision = self.calibration.decide(hits[0].score if hits else None)
         return SearchResult(query=query, decision=decision, hits=hits)

@@ -81,6 +81,21 @@ class FaqInput:
     valid_from: datetime | None = None
     valid_until: datetime | None = None
 
+    @classmethod
+    def of(cls, faq: "Faq") -> "FaqInput":
+        return cls(
+            id=faq.id,
+            category=faq.category,
+            question=faq.question,
+            answer=faq.answer,
+            similar_questions=list(faq.similar_questions),
+            short_answer=faq.short_answer,
+            english_answer=faq.english_answer,
+            status=FaqStatus(faq.status),
+            valid_from=faq.valid_from,
+            valid_until=faq.valid_until,
+        )
+
 
 CONTENT_FIELDS = (
     "category",
@@ -226,6 +241,14 @@ class FaqStore:
     def get(self, faq_id: str) -> Faq | None:
         with self._db.session() as session:
             return session.get(Faq, faq_id)
+
+    def questions(self) -> dict[str, str]:
+        """Every FAQ's main question by id."""
+        with self._db.session() as session:
+            return {
+                faq_id: question
+                for faq_id, question in session.execute(select(Faq.id, Faq.question))
+            }
 
     def count(self) -> int:
         with self._db.session() as session:

@@ -33,23 +33,24 @@ def create_router() -> APIRouter:
     @router.get("/complaints")
     async def list_complaints(
         request: Request,
-        role: Agent,
+        user: Agent,
         status: Status | None = None,
         category: str | None = None,
         place: Annotated[str | None, Query(max_length=100)] = None,
         since: date | None = None,
         until: date | None = None,
         overdue: bool | None = None,
+        phone: Annotated[str | None, Query(pattern=r"^1[3-9]\d{9}$")] = None,
     ) -> list[dict[str, Any]]:
-        filters = Filters(status, category, place, since, until, overdue)
+        filters = Filters(status, category, place, since, until, overdue, phone)
         items = await to_thread.run_sync(services(request).queue.find, filters)
-        return [queue_json(item, masked=role != "admin") for item in items]
+        return [queue_json(item, masked=user.role != "admin") for item in items]
 
     @router.post("/complaints", status_code=201)
-    async def create_complaint(request: Request, body: NewComplaint, role: Agent) -> dict[str, Any]:
+    async def create_complaint(request: Request, body: NewComplaint, user: Agent) -> dict[str, Any]:
         """An agent files the caller's work order (e.g. from agent assist's prefill). The same
         ``idempotency_key`` always returns the same work order: a double click makes one."""
-        sender = f"voice:{body.call_id}" if body.call_id else f"agent:{role}"
+        sender = f"voice:{body.call_id}" if body.call_id else f"agent:{user.name}"
         draft = ComplaintDraft(
             channel="voice" if body.call_id else "agent",
             sender=sender,
@@ -65,7 +66,7 @@ def create_router() -> APIRouter:
                 draft, idempotency_key=f"agent:{body.idempotency_key}"
             )
         )
-        return await get_complaint(request, complaint.number, role)
+        return await get_complaint(request, complaint.number, user)
 
     @router.get("/complaints/stats")
     async def complaint_stats(request: Request, _: Agent) -> dict[str, Any]:
@@ -87,48 +88,52 @@ def create_router() -> APIRouter:
         )
 
     @router.get("/complaints/{number}")
-    async def get_complaint(request: Request, number: str, role: Agent) -> dict[str, Any]:
+    async def get_complaint(request: Request, number: str, user: Agent) -> dict[str, Any]:
         complaint = await to_thread.run_sync(services(request).complaints.get, number)
         if complaint is None:
             raise NotFound(f"没有编号为 {number} 的投诉工单")
         history = await to_thread.run_sync(services(request).workflow.history, number)
         files = await to_thread.run_sync(services(request).complaints.attachments, complaint.id)
         return {
-            **complaint_json(complaint, history, masked=role != "admin"),
+            **complaint_json(complaint, history, masked=user.role != "admin"),
             "attachments": [{"kind": f.kind, "media_id": f.media_id} for f in files],
         }
 
+    @router.get("/complaint-categories")
+    async def categories(_: Agent) -> dict[str, list[str]]:
+        return {"categories": list(CATEGORIES)}
+
     @router.get("/departments")
-    async def departments(request: Request, role: Agent) -> dict[str, list[str]]:
+    async def departments(request: Request, user: Agent) -> dict[str, list[str]]:
         return {"departments": services(request).workflow.departments}
 
     @router.post("/complaints/{number}/extension")
     async def extend(
-        request: Request, number: str, body: ExtensionBody, role: Admin
+        request: Request, number: str, body: ExtensionBody, user: Admin
     ) -> dict[str, Any]:
         workflow = services(request).workflow
         await to_thread.run_sync(
-            lambda: workflow.extend(number, days=body.days, reason=body.reason, actor=role)
+            lambda: workflow.extend(number, days=body.days, reason=body.reason, actor=user.name)
         )
-        return await get_complaint(request, number, role)
+        return await get_complaint(request, number, user)
 
     @router.post("/complaints/{number}/supervision")
     async def supervise(
-        request: Request, number: str, body: SupervisionBody, role: Admin
+        request: Request, number: str, body: SupervisionBody, user: Admin
     ) -> dict[str, Any]:
         queue, workflow = services(request).queue, services(request).workflow
         await to_thread.run_sync(
             lambda: workflow.supervise(
-                number, note=body.note, actor=role, overdue=lambda c: queue.item(c).overdue
+                number, note=body.note, actor=user.name, overdue=lambda c: queue.item(c).overdue
             )
         )
-        return await get_complaint(request, number, role)
+        return await get_complaint(request, number, user)
 
     @router.post("/complaints/{number}/transitions")
     async def transition(
-        request: Request, number: str, body: TransitionBody, role: Admin
+        request: Request, number: str, body: TransitionBody, user: Admin
     ) -> dict[str, Any]:
-        change = Change(actor=role, **body.model_dump())
+        change = Change(actor=user.name, **body.model_dump())
         workflow = services(request).workflow
         complaint = await to_thread.run_sync(workflow.apply, number, change)
         history = await to_thread.run_sync(workflow.history, number)

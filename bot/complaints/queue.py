@@ -22,6 +22,7 @@ class Filters:
     since: date | None = None
     until: date | None = None
     overdue: bool | None = None
+    phone: str | None = None  # the caller's earlier work orders
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,8 @@ class ComplaintQueue:
             query = query.where(Complaint.category == filters.category)
         if filters.place:
             query = query.where(Complaint.place.contains(filters.place))
+        if filters.phone:
+            query = query.where(Complaint.phone == filters.phone)
         if filters.since:
             query = query.where(
                 Complaint.created_at >= datetime.combine(filters.since, datetime.min.time())
