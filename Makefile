@@ -5,19 +5,29 @@ VENV := .venv
 RASA_VENV := .venv-rasa
 PIP_FLAGS := -q --disable-pip-version-check
 export RASA_TELEMETRY_ENABLED := false
+export HOTLINE_CHROMIUM = $(CHROMIUM)
 
 .PHONY: run test setup train lint eval-nlu cross-validate clean
 
 run: train
 	$(VENV)/bin/hotline serve
 
-test: train
+test: train $(CHROMIUM)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest
 
 setup: $(VENV)/.installed $(RASA_VENV)/.installed
+
+# The browser tests drive Debian's chromium with Playwright (Playwright's own browser download
+# is not reachable here); override with CHROMIUM=/path/to/chromium.
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+$(CHROMIUM):
+	@command -v apt-get >/dev/null || { echo "Install Chromium for the browser tests, or set CHROMIUM=path"; exit 1; }
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium \
+	  || { $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium; }
 
 # The app environment: Python 3.11, every package pinned (torch 2.13.0 CPU).
 $(VENV)/.installed: requirements.lock pyproject.toml

@@ -12,7 +12,7 @@ from typing import Any
 
 from anyio import to_thread
 
-from bot.complaints.intake import classify_category, find_phone, find_target, find_time
+from bot.complaints.intake import ROLES, classify_category, find_phone, find_target, find_time
 from bot.engine import EngineClient
 from bot.exceptions import EngineUnavailable
 from bot.safety import sounds_like_emergency
@@ -34,6 +34,10 @@ class CallState:
     prefill: dict[str, str] = field(default_factory=dict)
     anger: list[int] = field(default_factory=list)
     asked: list[str] = field(default_factory=list)  # the top FAQ of each caller utterance
+
+
+def _names_role(target: str | None) -> bool:
+    return target is not None and any(role in target for role in ROLES)
 
 
 def anger_of(text: str) -> int:
@@ -132,8 +136,11 @@ class AssistHub:
         found = {e["entity"]: str(e["value"]) for e in entities if e.get("value")}
         prefill = state.prefill
         businesses = [found["business"]] if "business" in found else []
+        target = find_target(text, businesses)
+        if target and _names_role(prefill.get("target")) and not _names_role(target):
+            target = None  # "云游国际旅行社（导游）" is not replaced by a later "玉器"
         for name, value in (
-            ("target", find_target(text, businesses)),
+            ("target", target),
             ("place", found.get("place")),
             ("incident_time", find_time(text) or found.get("time")),
             ("category", classify_category(text)),

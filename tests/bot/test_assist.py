@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
-from bot.assist import anger_of
+from bot.assist import AssistHub, CallState, anger_of
 from bot.settings import Settings
 from tests.bot.test_channel_routes import channel_settings, start, voice_post
 
@@ -86,3 +86,14 @@ def test_following_an_unknown_call_says_it_is_not_active(client: TestClient) -> 
 def test_anger_counts_hot_words_and_exclamations() -> None:
     assert anger_of("请问门票多少钱") == 0
     assert anger_of("太过分了！必须给个说法！") == 4
+
+
+def test_a_target_with_a_role_is_not_replaced_by_a_bare_thing() -> None:
+    state = CallState("c", "13700137000", prefill={"phone": "13700137000"})
+    AssistHub._fill(state, "我要投诉导游", [])
+    assert state.prefill["target"] == "导游"
+    business = [{"entity": "business", "value": "云游国际旅行社"}]
+    AssistHub._fill(state, "云游国际旅行社的导游", business)
+    assert state.prefill["target"] == "云游国际旅行社（导游）"
+    AssistHub._fill(state, "强迫我们买玉器", [{"entity": "business", "value": "玉器"}])
+    assert state.prefill["target"] == "云游国际旅行社（导游）"
