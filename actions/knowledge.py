@@ -1,9 +1,12 @@
+from dataclasses import replace
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.deps import channel_of, services
+from bot.complaints import intake
 from bot.safety import NO_ANSWER_MESSAGE
 from channels.base import SHORT_CHANNELS
 
@@ -16,6 +19,10 @@ class ActionAnswerFaq(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         text = tracker.latest_message.get("text") or ""
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent == "inform" and intake.reads_like_complaint(text):
+            # Details of an incident read as `inform`: the complaint form takes them all in.
+            return [FollowupAction("complaint_form")]
         channel = channel_of(tracker.latest_message)
         result = services().kb.search(text, k=3)
         services().questions.record(result, channel)
@@ -34,4 +41,23 @@ class ActionAnswerFaq(Action):
             )
         else:
             dispatcher.utter_message(text=NO_ANSWER_MESSAGE)
+        return []
+
+
+class ActionOutOfScope(Action):
+    """Declined, but kept for the admin's unanswered view: a question the intent model calls
+    out of scope may be a tourism question the FAQ does not cover yet."""
+
+    def name(self) -> str:
+        return "action_out_of_scope"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        text = tracker.latest_message.get("text") or ""
+        if text:
+            nearest = services().kb.search(text, k=3)
+            declined = replace(nearest, decision="none")
+            services().questions.record(declined, channel_of(tracker.latest_message))
+        dispatcher.utter_message(response="utter_out_of_scope")
         return []

@@ -66,6 +66,17 @@ def classify_category(text: str) -> str | None:
     return None
 
 
+def reads_like_complaint(text: str) -> bool:
+    """A story of something that went wrong, told without the word 投诉: a complaint category's
+    cue plus a phone number, or plus both a time and who did it."""
+    category = classify_category(text)
+    if category in (None, "其他"):
+        return False
+    return bool(find_phone(text)) or (
+        find_time(text) is not None and any(role in text for role in ROLES)
+    )
+
+
 def find_target(text: str, businesses: list[str]) -> str | None:
     """The business named, with the role in it when one is said (云游国际旅行社的导游)."""
     business = businesses[0] if businesses else None

@@ -1,7 +1,7 @@
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handoff import ActionEmergency
-from actions.knowledge import ActionAnswerFaq
+from actions.knowledge import ActionAnswerFaq, ActionOutOfScope
 from bot.services import Services
 from tests.actions.conftest import DOMAIN, saved_tracker
 
@@ -35,3 +35,37 @@ def test_emergency_sets_the_handoff_flag() -> None:
     events = ActionEmergency().run(dispatcher, saved_tracker("complaint_first_message"), DOMAIN)
     assert events == [{"event": "slot", "timestamp": None, "name": "handoff", "value": True}]
     assert "110" in str(dispatcher.messages[0]["text"])
+
+
+def test_every_kb_decision_is_logged_and_out_of_scope_counts_as_unanswered(
+    services: Services,
+) -> None:
+    ask("青峰山门票多少钱啊")
+    tracker = saved_tracker("complaint_first_message")
+    tracker.latest_message.update({"text": "景区里能放无人机吗", "metadata": {"channel": "sms"}})
+    dispatcher = CollectingDispatcher()
+    assert ActionOutOfScope().run(dispatcher, tracker, DOMAIN) == []
+    assert dispatcher.messages[0]["response"] == "utter_out_of_scope"
+    [declined] = services.questions.unanswered()
+    assert (declined.query, declined.decision, declined.channel) == (
+        "景区里能放无人机吗",
+        "none",
+        "sms",
+    )
+    today = services.questions.daily(1)[0]
+    assert today["questions"] == 2 and today["answer"] == 1 and today["none"] == 1
+    assert services.questions.top_faqs(1) == [("faq-0001", 1)]
+
+
+def test_an_incident_told_as_inform_starts_the_complaint_form(services: Services) -> None:
+    story = "汤泉山庄 订了房后来取消了 说好订金全额退 结果只退了一半 电话 19912340876"
+    tracker = saved_tracker("complaint_first_message")
+    tracker.latest_message.update({"text": story, "intent": {"name": "inform"}})
+    dispatcher = CollectingDispatcher()
+    events = ActionAnswerFaq().run(dispatcher, tracker, DOMAIN)
+    assert events == [{"event": "followup", "timestamp": None, "name": "complaint_form"}]
+    assert dispatcher.messages == []
+    question = "青峰山门票多少钱啊"  # inform without an incident is still answered
+    tracker.latest_message.update({"text": question, "intent": {"name": "inform"}})
+    assert ActionAnswerFaq().run(dispatcher, tracker, DOMAIN) == []
+    assert "120元" in str(dispatcher.messages[0]["text"])

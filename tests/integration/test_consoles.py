@@ -75,7 +75,7 @@ def log_in(page: Page, bot: RunningBot, console: str, name: str, password: str) 
     page.fill("#username", name)
     page.fill("#password", password)
     page.click("#login")
-    expect(page).to_have_url(f"{bot.app_url}/{console}")
+    expect(page).to_have_url(re.compile(rf"^{re.escape(bot.app_url)}/{console}(#.*)?$"))
 
 
 def screenshot(page: Page, name: str) -> None:
@@ -161,3 +161,106 @@ def test_an_agent_follows_a_call_and_files_the_prefilled_work_order(
 def say(bot: RunningBot, call_id: str, text: str, start_ms: int) -> None:
     response = post_voice(bot.http, VOICE_SECRET, utterance(call_id, text, start_ms))
     assert response.status_code == 200, response.text
+
+
+def test_an_admin_edits_an_faq_and_the_next_answer_is_the_new_text(
+    running_bot: RunningBot, accounts: dict[str, str], page: Page
+) -> None:
+    bot = running_bot
+    before = bot.say("web:before-edit", "龙潭瀑布门票多少钱")[0]["text"]
+    assert "60元" in str(before)
+    log_in(page, bot, "admin", "admin-wang", accounts["admin-wang"])
+    page.fill("#faq-search", "龙潭瀑布")
+    page.click('#faq-list tr[data-id="faq-0005"]')
+    expect(page.locator("#faq-question")).to_have_value("龙潭瀑布门票多少钱？")
+    new_answer = "龙潭瀑布景区门票冬季优惠为45元/人（演示数据），12月1日起执行。"
+    page.fill("#faq-answer", new_answer)
+    page.click("#faq-save")
+    expect(page.locator("#toast")).to_contain_text("已保存")
+    assert bot.say("web:after-edit", "龙潭瀑布门票多少钱")[0]["text"] == new_answer
+
+    versions = page.locator("#faq-versions tr")
+    expect(versions).to_have_count(2)
+    screenshot(page, "admin-faq")
+    page.click('#faq-versions .rollback[data-version="1"]')
+    expect(page.locator("#faq-answer")).to_have_value(re.compile("60元"))
+    assert "60元" in str(bot.say("web:after-rollback", "龙潭瀑布门票多少钱")[0]["text"])
+
+
+def test_an_admin_imports_tests_and_adds_what_went_unanswered(
+    running_bot: RunningBot, accounts: dict[str, str], page: Page, tmp_path: Path
+) -> None:
+    bot = running_bot
+    log_in(page, bot, "admin", "admin-wang", accounts["admin-wang"])
+    bad = tmp_path / "faq.csv"
+    bad.write_text(
+        "id,category,question,similar_questions,answer\n"
+        "faq-9001,门票,滑雪场门票多少钱？,滑雪票价,滑雪场门票200元（演示数据）。\n"
+        "faq-9002,门票,,缺问题,有答案\n",
+        encoding="utf-8",
+    )
+    page.click("#tab-import")
+    page.set_input_files("#import-file", str(bad))
+    page.click("#import-submit")
+    expect(page.locator("#import-errors tr")).to_have_count(1)
+    expect(page.locator("#import-errors tr").first).to_contain_text("3")
+    assert bot.http.get("/api/faqs/faq-9001").status_code == 404  # all or nothing
+
+    page.click("#tab-hittest")
+    page.fill("#hit-query", "青锋山几点开门")
+    page.click("#hit-submit")
+    expect(page.locator("#hit-results .hit").first).to_contain_text("青峰山")
+    expect(page.locator("#hit-decision")).not_to_be_empty()
+
+    bot.say("web:u-a", "景区可以用数字人民币吗")  # the demo FAQ half covers it: clarify
+    bot.say("web:u-b", "景区可以用数字人民币吗")
+    page.click("#tab-unanswered")
+    group = page.locator(".group", has_text="景区可以用数字人民币吗").first
+    expect(group).to_be_visible()
+    expect(group).to_contain_text("2")
+    faq_id = group.locator(".target-faq").input_value()
+    group.locator(".add-similar").click()
+    expect(page.locator("#toast")).to_contain_text("已")
+    similar = bot.http.get(f"/api/faqs/{faq_id}").json()["similar_questions"]
+    assert "景区可以用数字人民币吗" in similar
+    bot.http.post(f"/api/faqs/{faq_id}/rollback", json={"version": 1})
+
+
+def test_an_admin_runs_the_complaint_queue_and_reads_the_dashboard(
+    running_bot: RunningBot, accounts: dict[str, str], page: Page
+) -> None:
+    bot = running_bot
+    filed = bot.http.post(
+        "/api/complaints",
+        json={
+            "phone": "13600136000",
+            "target": "望月楼茶馆",
+            "incident_time": "今天中午",
+            "place": "云溪古镇",
+            "category": "价格欺诈",
+            "description": "一壶茶收了880元",
+            "idempotency_key": "browser-queue-1",
+        },  # fmt: skip
+    ).json()
+    log_in(page, bot, "admin", "admin-wang", accounts["admin-wang"])
+    page.click("#tab-complaints")
+    page.select_option("#c-category", "价格欺诈")
+    page.click("#c-search")
+    row = page.locator(f'#complaint-list tr[data-number="{filed["number"]}"]')
+    row.click()
+    expect(page.locator("#cd-description")).to_have_text("一壶茶收了880元")
+    page.select_option("#c-to", "处理中")  # not from 已受理: refused with the reason
+    page.click("#c-apply")
+    expect(page.locator("#toast")).to_contain_text("已受理")
+    page.select_option("#c-to", "已派单")
+    page.select_option("#c-department", "市场监督管理局")
+    page.click("#c-apply")
+    expect(page.locator("#cd-history")).to_contain_text("已派单")
+    assert bot.http.get(f"/api/complaints/{filed['number']}").json()["status"] == "已派单"
+    expect(row).to_contain_text("已派单")
+
+    page.click("#tab-dashboard")
+    expect(page.locator("#chart-daily svg")).to_be_visible()
+    expect(page.locator("#rate-answer")).to_have_text(re.compile(r"\d+(\.\d)?%"))
+    expect(page.locator("#chart-categories")).to_contain_text("价格欺诈")
+    screenshot(page, "admin-dashboard")

@@ -63,3 +63,18 @@ def test_mask_phone_and_summary_never_show_the_full_number() -> None:
     assert intake.mask_phone("13812345678") == "138****5678"
     text = intake.summary({"phone": "13812345678", "target": "导游", "category": "强制购物"})
     assert "138****5678" in text and "13812345678" not in text
+
+
+@pytest.mark.parametrize(
+    ("text", "complaint"),
+    [
+        ("汤泉山庄订了房后来取消了 说好订金全额退 结果只退了一半 电话19912340876", True),
+        ("昨天下午云游国际旅行社的导游强迫我们进购物店", True),
+        ("白鹭洲栈道上的木板断了 我的手机15233445566", True),
+        ("景区安全吗", False),  # a category cue but no incident
+        ("我住在云溪大酒店 手机13800138000", False),  # an incident-less fact
+        ("退票怎么退", False),
+    ],
+)
+def test_reads_like_complaint(text: str, complaint: bool) -> None:
+    assert intake.reads_like_complaint(text) is complaint
