@@ -25,6 +25,8 @@ FORM_SLOTS = (
 )
 MIN_DESCRIPTION_CHARS = 8
 
+MAX_NAME_CHARS = 30
+
 
 def _entities(tracker: Tracker, entity: str) -> list[str]:
     return [str(value) for value in tracker.get_latest_entity_values(entity)]
@@ -50,6 +52,11 @@ def _names(tracker: Tracker, kind: str) -> list[str]:
         wider = [name for name in every if name in text]
         return [next((name for name in wider if t in name), t) for t in tagged]
     return [name for name in known_names(kind) if name in text and len(name) > 2][:1]
+
+
+def _taken_back(name: str, said: str) -> bool:
+    """Named only in what a correction takes back (不是悦来客栈)."""
+    return name in said and name not in intake.without_negated(said)
 
 
 def _verbatim(tracker: Tracker) -> str:
@@ -95,14 +102,32 @@ class ValidateComplaintForm(FormValidationAction):
     def extract_target(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
-        text = to_simplified(tracker.latest_message.get("text") or "")
-        businesses = _names(tracker, "business")
+        said = to_simplified(tracker.latest_message.get("text") or "")
+        text = intake.without_negated(said)  # 是竹林雅居民宿，不是悦来客栈
+        businesses = [name for name in _names(tracker, "business") if not _taken_back(name, said)]
         target = intake.find_target(text, businesses)
         answering_place = tracker.get_slot("requested_slot") == "place"
-        if target and (not tracker.get_slot("target") or (businesses and not answering_place)):
+        current = tracker.get_slot("target")
+        renamed = (businesses or intake.named_business(text)) and intake.correcting(said)
+        more_specific = intake.is_vague(current) or not intake.is_vague(target)
+        if target and (
+            not current
+            or renamed
+            or (intake.is_vague(current) and not intake.is_vague(target))
+            or (businesses and not answering_place and more_specific)
+        ):
             return {"target": target}
-        answer = _free_text(tracker, "target")
-        return {"target": answer} if answer else {}
+        # A place named as the answer is the target (a museum's cloakroom); a phone or a time
+        # is the answer to another question.
+        answer = _free_text(tracker, "target", entities_allowed=True)
+        if (
+            answer
+            and len(answer) <= MAX_NAME_CHARS  # a story is not a name
+            and not intake.find_phone(answer)
+            and not intake.find_time(answer)
+        ):
+            return {"target": answer}
+        return {}
 
     def extract_category(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
@@ -119,16 +144,23 @@ class ValidateComplaintForm(FormValidationAction):
     def extract_place(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
-        places = _names(tracker, "place") or [
+        said = to_simplified(tracker.latest_message.get("text") or "")
+        named = intake.named_business(intake.without_negated(said)) or ""
+        tagged = [
+            p for p in _names(tracker, "place") if not _taken_back(p, said) and p not in named
+        ]
+        places = tagged or [
             # A shop, hotel or boat company is where it happened; a travel agency is not.
             business
             for business in _names(tracker, "business")
             if "旅行社" not in business and "国旅" not in business
         ]
-        if places and (not tracker.get_slot("place") or _names(tracker, "place")):
+        if places and (not tracker.get_slot("place") or tagged):
             return {"place": to_simplified(places[0])}
         answer = _free_text(tracker, "place")
-        return {"place": to_simplified(answer)} if answer else {}
+        if answer and not intake.looks_like_phone(answer):  # a phone typed too early
+            return {"place": to_simplified(answer)}
+        return {}
 
     def extract_incident_time(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]

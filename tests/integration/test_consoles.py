@@ -117,7 +117,7 @@ def test_an_agent_follows_a_call_and_files_the_prefilled_work_order(
     running_bot: RunningBot, accounts: dict[str, str], page: Page
 ) -> None:
     log_in(page, running_bot, "agent", "agent-li", accounts["agent-li"])
-    started = {"type": "call.started", "call_id": "browser-1", "caller": "13700137000",
+    started = {"type": "call.started", "call_id": "browser-1", "caller": "13755550001",
                "hotline": "12301", "mode": "assist", "agent_id": "8001"}  # fmt: skip
     assert post_voice(running_bot.http, VOICE_SECRET, started).status_code == 200
     page.click('.call[data-call-id="browser-1"]')  # the list polls every 3 s
@@ -137,7 +137,7 @@ def test_an_agent_follows_a_call_and_files_the_prefilled_work_order(
     expect(page.locator(".line.caller")).to_have_count(3)
     expect(page.locator("#category")).to_have_value("强制购物")
     expect(page.locator("#target")).to_have_value(re.compile("云游国际旅行社"))
-    expect(page.locator("#phone")).to_have_value("13700137000")
+    expect(page.locator("#phone")).to_have_value("13755550001")
     expect(page.locator("#incident_time")).to_have_value(re.compile("^昨天下午"))
     page.fill("#place", "云溪古镇玉器店")  # the agent corrects a field by hand ...
     say(running_bot, "browser-1", "就在古镇里面", 15000)
@@ -149,12 +149,12 @@ def test_an_agent_follows_a_call_and_files_the_prefilled_work_order(
     number = page.locator("#order-result .order-number")
     expect(number).to_have_text(re.compile(r"^TS\d{8}\d{3}$"))
     filed = running_bot.http.get(f"/api/complaints/{number.text_content()}").json()
-    assert filed["category"] == "强制购物" and filed["phone"] == "13700137000"
+    assert filed["category"] == "强制购物" and filed["phone"] == "13755550001"
     assert filed["place"] == "云溪古镇玉器店" and "云游国际旅行社" in filed["target"]
     assert filed["channel"] == "voice" and "强迫我们买玉器" in filed["description"]
     expect(page.locator(f'#history .order[data-number="{filed["number"]}"]')).to_be_visible()
     page.click("#create-order")  # a second click on the same form makes no second order
-    orders = running_bot.http.get("/api/complaints", params={"phone": "13700137000"}).json()
+    orders = running_bot.http.get("/api/complaints", params={"phone": "13755550001"}).json()
     assert [o["number"] for o in orders].count(filed["number"]) == 1 and len(orders) == 1
 
 

@@ -48,9 +48,9 @@ def test_find_phone(text: str, phone: str | None) -> None:
         ("昨天下午在古镇", "昨天下午"),
         ("11月20号晚上8点出的事", "11月20号晚上8点"),
         ("上周六上午", "上周六上午"),
-        ("下午三点左右", "下午三点"),
+        ("下午三点左右", "下午三点左右"),
         ("能不能便宜一点", None),  # 一点 is "a little" without a day or part of day
-        ("下午3点左右", "下午3点"),
+        ("下午3点左右", "下午3点左右"),
         ("前天下午三点在索道站", "前天下午三点"),
         ("晚上十一点半", "晚上十一点半"),
     ],
@@ -78,3 +78,61 @@ def test_mask_phone_and_summary_never_show_the_full_number() -> None:
 )
 def test_reads_like_complaint(text: str, complaint: bool) -> None:
     assert intake.reads_like_complaint(text) is complaint
+
+
+@pytest.mark.parametrize(
+    ("text", "time"),
+    [
+        ("上个礼拜六下午两点多", "上个礼拜六下午两点多"),
+        ("礼拜天早上", "礼拜天早上"),
+        ("上周的事", "上周"),
+        ("这个周末在古镇", "这个周末"),
+        ("十月三号晚上", "十月三号晚上"),
+        ("国庆那天", "国庆"),
+        ("坐地铁一号线", None),
+    ],
+)
+def test_find_time_reads_colloquial_days(text: str, time: str | None) -> None:
+    assert intake.find_time(text) == time
+
+
+@pytest.mark.parametrize(
+    ("text", "businesses", "target"),
+    [
+        ("我要投诉逍遥游旅行社的导游昨天上午", [], "逍遥游旅行社（导游）"),
+        ("投诉山水人家农家乐，就在龙潭瀑布下面", [], "山水人家农家乐"),
+        ("投诉望月楼旁边的听雨轩茶馆", [], "听雨轩茶馆"),
+        ("我要投诉那家酒店", [], "酒店"),
+        ("逍遥游旅行社的导游", ["旅行社"], "逍遥游旅行社（导游）"),  # a fragment widened
+        ("云游国际旅行社的导游", ["云游国际旅行社"], "云游国际旅行社（导游）"),
+    ],
+)
+def test_target_keeps_an_unknown_business_name(
+    text: str, businesses: list[str], target: str
+) -> None:
+    assert intake.find_target(text, businesses) == target
+
+
+def test_a_correction_takes_back_what_follows_not() -> None:
+    said = "不对不对，客栈名字说错了，是隔壁的竹林雅居民宿，不是悦来客栈"
+    assert intake.correcting(said) and not intake.correcting("悦来客栈")
+    assert "悦来客栈" not in intake.without_negated(said)
+    assert intake.find_target(intake.without_negated(said), []) == "竹林雅居民宿"
+    assert intake.named_business("一家叫“明月楼酒家”的饭店") == "明月楼酒家"
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("喝了一壶茶收我三百八，菜单上明明写的是三十八", "价格欺诈"),
+        ("订的是带窗的大床房，到了给一间没窗户的小屋，跟订单上写的完全不一样", "合同违约"),
+    ],
+)
+def test_more_category_cues(text: str, category: str) -> None:
+    assert intake.classify_category(text) == category
+
+
+def test_a_verb_before_a_kind_is_not_a_name() -> None:
+    assert intake.named_business("导游直接拉回酒店") is None
+    assert intake.named_business("龙潭瀑布那边的飞流漂流公司") == "飞流漂流公司"
+    assert intake.named_business("老街的渔家乐海鲜馆吃饭") == "渔家乐海鲜馆"
