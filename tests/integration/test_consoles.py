@@ -177,6 +177,7 @@ def test_an_admin_edits_an_faq_and_the_next_answer_is_the_new_text(
     page.fill("#faq-answer", new_answer)
     page.click("#faq-save")
     expect(page.locator("#toast")).to_contain_text("已保存")
+    expect(page.locator("#toast")).to_contain_text("简短答案")  # SMS would still say 60元
     assert bot.say("web:after-edit", "龙潭瀑布门票多少钱")[0]["text"] == new_answer
 
     versions = page.locator("#faq-versions tr")
