@@ -70,7 +70,8 @@ def create_router() -> APIRouter:
     @router.post("/api/login")
     async def log_in(request: Request, body: Credentials) -> Response:
         users = services(request).users
-        login = await to_thread.run_sync(users.log_in, body.username, body.password)
+        address = request.client.host if request.client else ""
+        login = await to_thread.run_sync(users.log_in, body.username, body.password, address)
         response = JSONResponse(session_json(login.principal))
         public = services(request).settings.public_url or ""
         response.set_cookie(

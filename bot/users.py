@@ -23,6 +23,7 @@ from bot.exceptions import Conflict, InvalidInput, NotFound, TooManyRequests, Un
 ROLES = ("admin", "agent")
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 MAX_FAILURES = 5  # per user name ...
+MAX_FAILURES_PER_ADDRESS = 20  # ... and per client address (a spray over many names) ...
 FAILURE_WINDOW = timedelta(minutes=15)  # ... within this window
 MIN_PASSWORD = 8
 
@@ -53,6 +54,7 @@ class LoginAttempt(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(64), index=True)
+    address: Mapped[str] = mapped_column(String(64), default="", index=True)
     success: Mapped[bool] = mapped_column(Boolean)
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
@@ -141,26 +143,28 @@ class Users:
             user.password_hash = hash_password(password)
             session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
 
-    def log_in(self, username: str, password: str) -> Login:
+    def log_in(self, username: str, password: str, address: str = "") -> Login:
         now = self._clock()
+        recent = (
+            select(func.count())
+            .select_from(LoginAttempt)
+            .where(LoginAttempt.success.is_(False), LoginAttempt.at >= now - FAILURE_WINDOW)
+        )
         with self._db.session() as session:
-            failures = session.scalar(
-                select(func.count())
-                .select_from(LoginAttempt)
-                .where(
-                    LoginAttempt.username == username,
-                    LoginAttempt.success.is_(False),
-                    LoginAttempt.at >= now - FAILURE_WINDOW,
-                )
+            by_name = session.scalar(recent.where(LoginAttempt.username == username)) or 0
+            by_address = (
+                session.scalar(recent.where(LoginAttempt.address == address)) or 0 if address else 0
             )
-        if (failures or 0) >= MAX_FAILURES:
+        if by_name >= MAX_FAILURES or by_address >= MAX_FAILURES_PER_ADDRESS:
             minutes = int(FAILURE_WINDOW.total_seconds() // 60)
             raise TooManyRequests(f"登录失败次数过多，请 {minutes} 分钟后再试")
         with self._db.session() as session:
             user = session.scalar(select(User).where(User.username == username))
             valid = check_password(password, user.password_hash if user else _DECOY)
             ok = user is not None and valid and not user.disabled
-            session.add(LoginAttempt(username=username[:64], success=ok, at=now))
+            session.add(
+                LoginAttempt(username=username[:64], address=address[:64], success=ok, at=now)
+            )
         if not ok or user is None:
             raise Unauthorized("用户名或密码错误")
         token = secrets.token_urlsafe(32)

@@ -6,7 +6,14 @@ import pytest
 
 from bot.db import Database
 from bot.exceptions import Conflict, InvalidInput, TooManyRequests, Unauthorized
-from bot.users import MAX_FAILURES, User, Users, check_password, hash_password
+from bot.users import (
+    MAX_FAILURES,
+    MAX_FAILURES_PER_ADDRESS,
+    User,
+    Users,
+    check_password,
+    hash_password,
+)
 
 
 class Clock:
@@ -98,3 +105,12 @@ def test_bad_users_are_refused(users: Users) -> None:
         users.add("zhao", "short", "agent")
     with pytest.raises(InvalidInput, match="角色"):
         users.add("zhao", "long enough", "root")
+
+
+def test_a_spray_over_many_names_from_one_address_is_stopped(users: Users) -> None:
+    for n in range(MAX_FAILURES_PER_ADDRESS):
+        with pytest.raises(Unauthorized):
+            users.log_in(f"guess{n}", "password1", "203.0.113.9")
+    with pytest.raises(TooManyRequests):
+        users.log_in("wang", "correct horse", "203.0.113.9")
+    assert users.log_in("wang", "correct horse", "198.51.100.7").principal.name == "wang"

@@ -55,12 +55,14 @@ def upgrade() -> None:
         "login_attempts",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("username", sa.String(length=64), nullable=False),
+        sa.Column("address", sa.String(length=64), nullable=False),
         sa.Column("success", sa.Boolean(), nullable=False),
         sa.Column("at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("login_attempts", schema=None) as batch_op:
         batch_op.create_index("ix_login_attempts_username", ["username"], unique=False)
+        batch_op.create_index("ix_login_attempts_address", ["address"], unique=False)
         batch_op.create_index("ix_login_attempts_at", ["at"], unique=False)
 
 
