@@ -12,6 +12,7 @@ from bot.complaints.models import Complaint, ComplaintEvent, Status
 from bot.complaints.workflow import OPEN
 from bot.db import Database, utcnow
 from bot.messages import InboundMessage
+from knowledge_base.questions import KbQuestion
 
 
 @dataclass(frozen=True)
@@ -91,10 +92,21 @@ class ComplaintQueue:
             conversations = (
                 session.scalar(select(func.count(func.distinct(InboundMessage.sender)))) or 0
             )
-            replies = list(
-                session.scalars(
-                    select(InboundMessage.replies).where(InboundMessage.replies.is_not(None))
+            turns = (
+                session.scalar(
+                    select(func.count())
+                    .select_from(InboundMessage)
+                    .where(InboundMessage.replies.is_not(None))
                 )
+                or 0
+            )
+            answered = (
+                session.scalar(
+                    select(func.count())
+                    .select_from(KbQuestion)
+                    .where(KbQuestion.decision == "answer")
+                )
+                or 0
             )
         hours = [
             (replied_at[c.id] - c.created_at).total_seconds() / 3600
@@ -104,7 +116,6 @@ class ComplaintQueue:
         due = {i.complaint.id: i.due for i in items}
         on_time = [replied_at[c.id] <= due[c.id] for c in complaints if c.id in replied_at]
         rated = [c.satisfaction for c in complaints if c.satisfaction is not None]
-        answered = [any((r.get("custom") or {}).get("faq_id") for r in turn) for turn in replies]
         return {
             "total": len(complaints),
             "by_status": dict(Counter(str(c.status) for c in complaints)),
@@ -121,7 +132,8 @@ class ComplaintQueue:
             # the hotline KPIs 12345 centres publish
             "on_time_rate": _rate(on_time),
             "satisfaction_rate": _rate([score >= 4 for score in rated]),
-            "direct_answer_rate": _rate(answered),
+            # turns answered outright from an FAQ, of all turns the bot replied to
+            "direct_answer_rate": round(min(answered / turns, 1.0), 4) if turns else None,
             "conversations": conversations,
             "complaints_per_1000_conversations": (
                 round(1000 * len(complaints) / conversations, 2) if conversations else None

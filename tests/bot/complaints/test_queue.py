@@ -8,6 +8,8 @@ from bot.complaints.service import ComplaintService
 from bot.complaints.workflow import Change, Workflow
 from bot.db import Database
 from bot.messages import MessageLog, Outcome
+from knowledge_base.questions import QuestionLog
+from knowledge_base.search import Hit, SearchResult
 from tests.bot.complaints.test_service import DRAFT
 
 MONDAY = datetime(2026, 11, 23, 10)
@@ -43,10 +45,13 @@ def test_overdue_orders_stand_out_and_filters_combine(db: Database) -> None:
 def test_statistics(db: Database) -> None:
     service = ComplaintService(db)
     log = MessageLog(db)
+    questions = QuestionLog(db)
     for n, sender in enumerate(("web:a", "web:b", "sms:c", "web:a")):
         recorded = log.record(request_id="r", channel="web", sender=sender, text="你好", meta={})
-        custom = {"faq_id": "faq-0001"} if n < 3 else None  # three answered from an FAQ
-        log.finish(recorded.id, outcome=Outcome.answered, replies=[{"text": "…", "custom": custom}])
+        log.finish(recorded.id, outcome=Outcome.answered, replies=[{"text": "…"}])
+        hits = [Hit("faq-0001", 0.97, "门票多少钱", "120元")]
+        decision = "answer" if n < 3 else "none"  # three answered from an FAQ
+        questions.record(SearchResult("门票多少钱", decision, hits), "web")
     first = service.submit(DRAFT, idempotency_key="s1", now=MONDAY)
     service.submit(replace(DRAFT, category="价格欺诈"), idempotency_key="s2", now=MONDAY)
     workflow = Workflow(db)
