@@ -226,6 +226,18 @@ def test_an_admin_imports_tests_and_adds_what_went_unanswered(
     assert "景区可以用数字人民币吗" in similar
     bot.http.post(f"/api/faqs/{faq_id}/rollback", json={"version": 1})
 
+    bot.say("web:u-c", "古镇里有没有剧本杀")  # nothing fits: none
+    page.click("#unanswered-reload")
+    page.locator(".group", has_text="古镇里有没有剧本杀").first.locator(".new-faq").click()
+    expect(page.locator("#faq-question")).to_have_value("古镇里有没有剧本杀")
+    page.fill("#faq-id", "fun-jubensha")
+    page.fill("#faq-category", "购物")
+    page.fill("#faq-answer", "云溪古镇老街有两家剧本杀馆，需提前预约（演示数据）。")
+    page.click("#faq-save")
+    expect(page.locator("#toast")).to_contain_text("已保存")
+    assert "剧本杀馆" in str(bot.say("web:u-d", "古镇里有没有剧本杀")[0]["text"])
+    assert bot.http.delete("/api/faqs/fun-jubensha").status_code == 204
+
 
 def test_an_admin_runs_the_complaint_queue_and_reads_the_dashboard(
     running_bot: RunningBot, accounts: dict[str, str], page: Page
