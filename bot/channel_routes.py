@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse, PlainTextResponse, Response
 
 from bot.assist import AssistHub
-from bot.auth import authenticate
+from bot.auth import SESSION_COOKIE, authenticate
 from bot.conversation import ConversationService
 from bot.exceptions import HotlineError, InvalidInput, NotFound, PayloadTooLarge
 from bot.services import Services
@@ -21,6 +21,7 @@ from channels.base import Reply
 log = logging.getLogger(__name__)
 CHAT_PAGE = Path(__file__).parent / "static" / "chat.html"
 XML = "application/xml; charset=utf-8"
+SESSION_RECHECK_SECONDS = 30.0  # how soon a followed call notices its console logged out
 C = TypeVar("C")
 
 
@@ -175,10 +176,22 @@ def create_router() -> APIRouter:
                 pass
             done.cancel()
 
+        async def while_logged_in(done: anyio.CancelScope, token: str) -> None:
+            # a console's session that ends (logout, expiry, new password) ends its follow
+            users = services(websocket).users
+            while await to_thread.run_sync(users.by_session, token) is not None:
+                await anyio.sleep(SESSION_RECHECK_SECONDS)
+            await websocket.close(code=1008, reason="session ended")
+            done.cancel()
+
+        by_cookie = "authorization" not in websocket.headers
+        token = websocket.cookies.get(SESSION_COOKIE) if by_cookie else None
         try:
             async with anyio.create_task_group() as group:
                 group.start_soon(push, group.cancel_scope)
                 group.start_soon(until_closed, group.cancel_scope)
+                if token:
+                    group.start_soon(while_logged_in, group.cancel_scope, token)
         finally:
             hub.unfollow(call_id, queue)
 

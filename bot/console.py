@@ -1,6 +1,7 @@
 """The consoles: login and sessions, the agent and admin pages, and the read-only data only
 the consoles need (active calls, the dashboard)."""
 
+import html
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -55,7 +56,7 @@ def create_router() -> APIRouter:
         except Unauthorized:
             return RedirectResponse(f"/login?next={quote('/' + name)}", status_code=303)
         if admin_only and principal.role != "admin":
-            message = f"“{principal.name}”是坐席账号，管理后台需要管理员账号。"
+            message = f"“{html.escape(principal.name)}”是坐席账号，管理后台需要管理员账号。"
             return HTMLResponse(REFUSED_PAGE.format(message=message, next=name), status_code=403)
         return FileResponse(STATIC / f"{name}.html", media_type="text/html; charset=utf-8")
 
@@ -80,7 +81,7 @@ def create_router() -> APIRouter:
             max_age=int(users.lifetime.total_seconds()),
             httponly=True,
             samesite="strict",
-            secure=public.startswith("https://"),
+            secure=public.startswith("https://") or request.url.scheme == "https",
         )
         return response
 

@@ -8,6 +8,7 @@ in a header on every change (a cross-site form cannot read it).
 import base64
 import hashlib
 import hmac
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ MAX_FAILURES = 5  # per user name ...
 MAX_FAILURES_PER_ADDRESS = 20  # ... and per client address (a spray over many names) ...
 FAILURE_WINDOW = timedelta(minutes=15)  # ... within this window
 MIN_PASSWORD = 8
+USERNAME = re.compile(r"[\w.@-]{1,64}")
 
 
 class User(Base):
@@ -123,8 +125,8 @@ class Users:
     def add(self, username: str, password: str, role: str) -> User:
         if role not in ROLES:
             raise InvalidInput(f"角色须为 {' 或 '.join(ROLES)}")
-        if not username.strip() or len(username) > 64:
-            raise InvalidInput("用户名不能为空，最多 64 个字符")
+        if not USERNAME.fullmatch(username):
+            raise InvalidInput("用户名须为 1–64 个字母、数字、汉字或 _ . @ -")
         _check_strength(password)
         try:
             with self._db.session() as session:
@@ -145,26 +147,31 @@ class Users:
 
     def log_in(self, username: str, password: str, address: str = "") -> Login:
         now = self._clock()
+        name, address = username[:64], address[:64]
+        # The attempt is written as a failure before it is counted and before the (slow)
+        # password check, so parallel guesses all see each other.
+        attempt = LoginAttempt(username=name, address=address, success=False, at=now)
+        with self._db.session() as session:
+            session.add(attempt)
         recent = (
             select(func.count())
             .select_from(LoginAttempt)
             .where(LoginAttempt.success.is_(False), LoginAttempt.at >= now - FAILURE_WINDOW)
         )
         with self._db.session() as session:
-            by_name = session.scalar(recent.where(LoginAttempt.username == username)) or 0
+            by_name = session.scalar(recent.where(LoginAttempt.username == name)) or 0
             by_address = (
                 session.scalar(recent.where(LoginAttempt.address == address)) or 0 if address else 0
             )
-        if by_name >= MAX_FAILURES or by_address >= MAX_FAILURES_PER_ADDRESS:
+        if by_name > MAX_FAILURES or by_address > MAX_FAILURES_PER_ADDRESS:
             minutes = int(FAILURE_WINDOW.total_seconds() // 60)
             raise TooManyRequests(f"登录失败次数过多，请 {minutes} 分钟后再试")
         with self._db.session() as session:
             user = session.scalar(select(User).where(User.username == username))
             valid = check_password(password, user.password_hash if user else _DECOY)
             ok = user is not None and valid and not user.disabled
-            session.add(
-                LoginAttempt(username=username[:64], address=address[:64], success=ok, at=now)
-            )
+            if ok:
+                session.get_one(LoginAttempt, attempt.id).success = True
         if not ok or user is None:
             raise Unauthorized("用户名或密码错误")
         token = secrets.token_urlsafe(32)

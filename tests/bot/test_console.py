@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
 from bot.app import create_app
+from bot.exceptions import InvalidInput
 from bot.settings import Settings
 from tests.bot.complaints.test_service import DRAFT
 
@@ -205,3 +206,25 @@ def test_unanswered_questions_are_grouped_by_meaning(app_client: TestClient) -> 
     assert {q["query"] for q in groups[0]["queries"]} == {"帮我写一篇作文", "帮我写篇作文吧"}
     assert sum(g["count"] for g in groups) == 4
     assert all(len(g["candidates"]) <= 3 for g in groups)
+
+
+def test_a_followed_call_ends_with_the_session(
+    app_client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.channel_routes.SESSION_RECHECK_SECONDS", 0.05)
+    csrf = log_in(app_client, "li", "battery staple")
+    token = app_client.cookies.get("hotline_session")
+    users = app_client.app.state.services.users  # type: ignore[attr-defined]
+    with app_client.websocket_connect("/agent-assist/call-1") as socket:
+        assert socket.receive_json()["type"] == "snapshot"
+        users.log_out(token)  # e.g. from another tab
+        with pytest.raises(WebSocketDisconnect) as ended:
+            socket.receive_json()
+        assert ended.value.code == 1008
+    assert csrf
+
+
+def test_user_names_carry_no_markup(app_client: TestClient) -> None:
+    users = app_client.app.state.services.users  # type: ignore[attr-defined]
+    with pytest.raises(InvalidInput):
+        users.add("<img src=x onerror=alert(1)>", "long enough", "agent")

@@ -1,5 +1,6 @@
 """Console users on SQLite and PostgreSQL: scrypt hashes, sessions, throttled failures."""
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 import pytest
@@ -114,3 +115,18 @@ def test_a_spray_over_many_names_from_one_address_is_stopped(users: Users) -> No
     with pytest.raises(TooManyRequests):
         users.log_in("wang", "correct horse", "203.0.113.9")
     assert users.log_in("wang", "correct horse", "198.51.100.7").principal.name == "wang"
+
+
+def test_parallel_guesses_see_each_other(users: Users) -> None:
+    def guess(n: int) -> int:
+        try:
+            users.log_in("wang", f"guess {n}")
+        except Unauthorized:
+            return 401
+        except TooManyRequests:
+            return 429
+        return 200
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        codes = list(pool.map(guess, range(16)))
+    assert codes.count(401) <= MAX_FAILURES and codes.count(429) >= 16 - MAX_FAILURES

@@ -113,6 +113,17 @@ def test_wrong_passwords_and_wrong_roles_are_refused(
     assert forged == 403
 
 
+def test_the_login_never_sends_anyone_to_another_site(
+    running_bot: RunningBot, accounts: dict[str, str], page: Page
+) -> None:
+    page.goto(f"{running_bot.app_url}/login?next=/.//evil.example/login")
+    page.fill("#username", "agent-li")
+    page.fill("#password", accounts["agent-li"])
+    page.click("#login")
+    page.wait_for_load_state()
+    expect(page).to_have_url(re.compile("^" + re.escape(running_bot.app_url) + "/"))
+
+
 def test_an_agent_follows_a_call_and_files_the_prefilled_work_order(
     running_bot: RunningBot, accounts: dict[str, str], page: Page
 ) -> None:
