@@ -1,6 +1,7 @@
 """The engine's action endpoint (``POST /webhook``), served by rasa-sdk inside the app."""
 
 import asyncio
+import hmac
 import logging
 from typing import Any
 
@@ -27,6 +28,12 @@ def create_router() -> APIRouter:
 
     @router.post("/webhook")
     async def webhook(request: Request) -> JSONResponse:
+        # Actions submit complaints and read the KB: only the engine may call them. It sends
+        # HOTLINE_ENGINE_TOKEN as ?token= (Rasa's action_endpoint token) when one is set.
+        expected = request.app.state.services.settings.engine_token
+        sent = request.query_params.get("token", "")
+        if expected and not hmac.compare_digest(sent.encode(), expected.encode()):
+            return JSONResponse({"error": "动作接口只接受引擎的调用（token 无效）"}, 401)
         try:
             action_call = await request.json()
         except ValueError:

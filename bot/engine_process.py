@@ -68,7 +68,10 @@ def train(settings: Settings, *, force: bool = False) -> Path:
 
 
 def endpoints_config(settings: Settings) -> dict[str, object]:
-    config: dict[str, object] = {"action_endpoint": {"url": settings.action_url}}
+    action: dict[str, str] = {"url": settings.action_url}
+    if settings.engine_token:  # the engine proves itself to the app's /webhook with it
+        action["token"] = settings.engine_token
+    config: dict[str, object] = {"action_endpoint": action}
     url = urlsplit(settings.sqlalchemy_url)
     if url.scheme.startswith("postgresql"):
         config["tracker_store"] = {
