@@ -69,3 +69,17 @@ def test_an_incident_told_as_inform_starts_the_complaint_form(services: Services
     tracker.latest_message.update({"text": question, "intent": {"name": "inform"}})
     assert ActionAnswerFaq().run(dispatcher, tracker, DOMAIN) == []
     assert "120元" in str(dispatcher.messages[0]["text"])
+
+
+def test_a_story_with_a_mobile_number_is_a_complaint_even_as_a_question(services: Services) -> None:
+    story = "导游今天上午带我们进购物店不买不让走，这正常吗？我手机13912345678"
+    tracker = saved_tracker("complaint_first_message")
+    tracker.latest_message.update({"text": story, "intent": {"name": "ask_faq"}})
+    assert ActionAnswerFaq().run(CollectingDispatcher(), tracker, DOMAIN) == [
+        {"event": "followup", "timestamp": None, "name": "complaint_form"}
+    ]
+    question = "导游带我们去购物店不买不让走怎么办"  # no story to file: answered
+    tracker.latest_message.update({"text": question, "intent": {"name": "ask_faq"}})
+    dispatcher = CollectingDispatcher()
+    assert ActionAnswerFaq().run(dispatcher, tracker, DOMAIN) == []
+    assert dispatcher.messages
