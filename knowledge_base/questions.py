@@ -71,17 +71,16 @@ class QuestionLog:
         """The unanswered questions of the last ``days``, grouped by meaning, largest first."""
         rows = self.unanswered(MAX_GROUPED, since=self._clock() - timedelta(days=days))
         texts = [normalize(row.query) for row in rows]
-        vectors = embed(texts) if rows else None
+        vectors = embed([row.query for row in rows]) if rows else None
         groups: list[Group] = []
-        members: list[list[int]] = []
+        firsts: list[int] = []  # each group's first question, the one others are compared with
         for i, row in enumerate(rows):
-            home = _nearest(i, texts, vectors, members)
+            home = _nearest(i, texts, vectors, firsts)
             if home is None:
                 groups.append(Group(label=row.query))
-                members.append([])
+                firsts.append(i)
                 home = len(groups) - 1
             group = groups[home]
-            members[home].append(i)
             group.queries.append(row)
             for candidate in row.candidates:
                 faq_id, score = candidate["id"], float(candidate["score"])
@@ -93,8 +92,7 @@ class QuestionLog:
 
     def daily(self, days: int) -> list[dict[str, Any]]:
         """Questions per day and how they were decided, oldest first, every day present."""
-        today = self._clock().date()
-        first = today - timedelta(days=days - 1)
+        first = self._first_day(days)
         day = func.date(KbQuestion.created_at)
         with self._db.session() as session:
             counts = session.execute(
@@ -118,8 +116,12 @@ class QuestionLog:
             )
         return rows
 
+    def _first_day(self, days: int) -> date:
+        """The first of the last ``days`` days, today included."""
+        return self._clock().date() - timedelta(days=days - 1)
+
     def top_faqs(self, days: int, limit: int = 10) -> list[tuple[str, int]]:
-        since = _start_of(self._clock().date() - timedelta(days=days - 1))
+        since = _start_of(self._first_day(days))
         with self._db.session() as session:
             return [
                 (str(faq_id), count)
@@ -133,13 +135,10 @@ class QuestionLog:
             ]
 
 
-def _nearest(
-    i: int, texts: list[str], vectors: np.ndarray | None, members: list[list[int]]
-) -> int | None:
+def _nearest(i: int, texts: list[str], vectors: np.ndarray | None, firsts: list[int]) -> int | None:
     """The group whose first question is the same text, or nearest above ``SAME_QUESTION``."""
     best, best_score = None, SAME_QUESTION
-    for g, indices in enumerate(members):
-        first = indices[0]
+    for g, first in enumerate(firsts):
         if texts[first] == texts[i]:
             return g
         if vectors is not None:
