@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from anyio import to_thread
 from fastapi import APIRouter, Query, Request, UploadFile
 from fastapi.responses import Response
-from pydantic import BaseModel, Field, field_validator
+from pydantic import AfterValidator, BaseModel, Field
 
 from bot.auth import Admin, Agent
 from bot.exceptions import Conflict, InvalidInput, NotFound, PayloadTooLarge
@@ -19,23 +19,25 @@ from knowledge_base.store import Faq, FaqInput, FaqNotFound, FaqStatus
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 
 
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("不能为空")
+    return value.strip()
+
+
+NonBlank = Annotated[str, AfterValidator(_not_blank)]
+
+
 class FaqBody(BaseModel):
-    category: str = Field(min_length=1, max_length=32)
-    question: str = Field(min_length=1, max_length=500)
-    answer: str = Field(min_length=1, max_length=4000)
+    category: NonBlank = Field(min_length=1, max_length=32)
+    question: NonBlank = Field(min_length=1, max_length=500)
+    answer: NonBlank = Field(min_length=1, max_length=4000)
     similar_questions: list[Annotated[str, Field(min_length=1, max_length=500)]] = []
     short_answer: str | None = Field(default=None, max_length=500)
     english_answer: str | None = Field(default=None, max_length=4000)
     status: FaqStatus = FaqStatus.published
     valid_from: datetime | None = None
     valid_until: datetime | None = None
-
-    @field_validator("category", "question", "answer")
-    @classmethod
-    def not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("不能为空")
-        return value.strip()
 
     def to_input(self, faq_id: str) -> FaqInput:
         if self.valid_from and self.valid_until and self.valid_until <= self.valid_from:
@@ -48,14 +50,7 @@ class NewFaq(FaqBody):
 
 
 class SimilarBody(BaseModel):
-    question: str = Field(min_length=1, max_length=500)
-
-    @field_validator("question")
-    @classmethod
-    def not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("不能为空")
-        return value.strip()
+    question: NonBlank = Field(min_length=1, max_length=500)
 
 
 class RollbackBody(BaseModel):
