@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 import httpx
@@ -161,36 +161,27 @@ def kb_export(file: Path) -> None:
 @click.option("--status", type=click.Choice(["draft", "published"]))
 def kb_set(faq_id: str, **changes: str | None) -> None:
     """Create or edit one FAQ; running apps pick the change up within seconds."""
+    from dataclasses import replace
+
     from knowledge_base.importer import split_similar
     from knowledge_base.store import FaqInput, FaqStatus
 
     with _services(index=False) as services:
         current = services.faqs.get(faq_id)
-        fields = {
-            "category": changes["category"] or (current.category if current else None),
-            "question": changes["question"] or (current.question if current else None),
-            "answer": changes["answer"] or (current.answer if current else None),
+        base = FaqInput.of(current) if current else FaqInput(faq_id, "", "", "")
+        given: dict[str, Any] = {
+            "category": changes["category"],
+            "question": changes["question"],
+            "answer": changes["answer"],
+            "short_answer": changes["short_answer"],
+            "status": FaqStatus(changes["status"]) if changes["status"] else None,
         }
-        missing = [name for name, value in fields.items() if not value]
+        entry = replace(base, **{name: value for name, value in given.items() if value})
+        if changes["similar"] is not None:
+            entry = replace(entry, similar_questions=split_similar(changes["similar"]))
+        missing = [name for name in ("category", "question", "answer") if not getattr(entry, name)]
         if missing:
             raise click.UsageError(f"新问答需要 --{' --'.join(missing)}")
-        similar = (
-            split_similar(changes["similar"])
-            if changes["similar"] is not None
-            else (current.similar_questions if current else [])
-        )
-        entry = FaqInput(
-            id=faq_id,
-            category=str(fields["category"]),
-            question=str(fields["question"]),
-            answer=str(fields["answer"]),
-            similar_questions=similar,
-            short_answer=changes["short_answer"] or (current.short_answer if current else None),
-            english_answer=current.english_answer if current else None,
-            status=FaqStatus(changes["status"] or (current.status if current else "published")),
-            valid_from=current.valid_from if current else None,
-            valid_until=current.valid_until if current else None,
-        )
         changed = services.faqs.upsert_many([entry], changed_by="cli")
         faq = services.faqs.get(faq_id)
     assert faq is not None
