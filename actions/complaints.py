@@ -41,11 +41,16 @@ def known_names(kind: str) -> tuple[str, ...]:
     return tuple(sorted(found, key=len, reverse=True))
 
 
+def _said(tracker: Tracker) -> str:
+    """The latest message in simplified characters."""
+    return to_simplified(tracker.latest_message.get("text") or "")
+
+
 def _names(tracker: Tracker, kind: str) -> list[str]:
     """The entities of ``kind`` the NLU tagged, in simplified characters and widened to the
     longest known name the message holds (大酒店 in 雲溪大酒店 is 云溪大酒店); when it tagged
     none (e.g. traditional characters), the known names the message contains."""
-    text = to_simplified(tracker.latest_message.get("text") or "")
+    text = _said(tracker)
     tagged = [to_simplified(name) for name in _entities(tracker, kind)]
     if tagged:
         every = sorted({*known_names("business"), *known_names("place")}, key=len, reverse=True)
@@ -102,7 +107,7 @@ class ValidateComplaintForm(FormValidationAction):
     def extract_target(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
-        said = to_simplified(tracker.latest_message.get("text") or "")
+        said = _said(tracker)
         text = intake.without_negated(said)  # 是竹林雅居民宿，不是悦来客栈
         businesses = [name for name in _names(tracker, "business") if not _taken_back(name, said)]
         target = intake.find_target(text, businesses)
@@ -144,7 +149,7 @@ class ValidateComplaintForm(FormValidationAction):
     def extract_place(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
-        said = to_simplified(tracker.latest_message.get("text") or "")
+        said = _said(tracker)
         named = intake.named_business(intake.without_negated(said)) or ""
         tagged = [
             p for p in _names(tracker, "place") if not _taken_back(p, said) and p not in named

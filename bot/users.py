@@ -74,7 +74,6 @@ class Principal:
 class Login:
     token: str  # goes into the cookie, never stored
     principal: Principal
-    expires_at: datetime
 
 
 def hash_password(password: str, salt: bytes | None = None) -> str:
@@ -186,7 +185,7 @@ class Users:
             session.add(login)
             session.execute(delete(LoginSession).where(LoginSession.expires_at < now))
         principal = Principal(user.username, user.role, login.csrf_token)
-        return Login(token=token, principal=principal, expires_at=login.expires_at)
+        return Login(token=token, principal=principal)
 
     def by_session(self, token: str) -> Principal | None:
         with self._db.session() as session:
