@@ -7,8 +7,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, select, text
+from sqlalchemy.orm import DeclarativeBase, InstrumentedAttribute, Session, sessionmaker
 
 
 class Base(DeclarativeBase):
@@ -17,6 +17,17 @@ class Base(DeclarativeBase):
 
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def recent_failures(
+    session: Session, key: InstrumentedAttribute, value: str, since: datetime
+) -> int:
+    """Failed attempts with ``key == value`` since ``since``, in a table of attempts (columns
+    ``success`` and ``at``). Callers write their own attempt as a failure first and count it,
+    so parallel attempts all see each other; a success is marked afterwards."""
+    table = key.class_
+    query = select(func.count()).where(key == value, table.success.is_(False), table.at >= since)
+    return session.scalar(query) or 0
 
 
 def make_engine(url: str) -> Engine:

@@ -14,11 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, delete, func, select
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.db import Base, Database, utcnow
+from bot.db import Base, Database, recent_failures, utcnow
 from bot.exceptions import Conflict, InvalidInput, NotFound, TooManyRequests, Unauthorized
 
 ROLES = ("admin", "agent")
@@ -152,15 +152,11 @@ class Users:
         attempt = LoginAttempt(username=name, address=address, success=False, at=now)
         with self._db.session() as session:
             session.add(attempt)
-        recent = (
-            select(func.count())
-            .select_from(LoginAttempt)
-            .where(LoginAttempt.success.is_(False), LoginAttempt.at >= now - FAILURE_WINDOW)
-        )
+        since = now - FAILURE_WINDOW
         with self._db.session() as session:
-            by_name = session.scalar(recent.where(LoginAttempt.username == name)) or 0
+            by_name = recent_failures(session, LoginAttempt.username, name, since)
             by_address = (
-                session.scalar(recent.where(LoginAttempt.address == address)) or 0 if address else 0
+                recent_failures(session, LoginAttempt.address, address, since) if address else 0
             )
         if by_name > MAX_FAILURES or by_address > MAX_FAILURES_PER_ADDRESS:
             minutes = int(FAILURE_WINDOW.total_seconds() // 60)

@@ -4,7 +4,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -18,7 +18,7 @@ from bot.complaints.models import (
     Status,
     StatusLookup,
 )
-from bot.db import Database, utcnow
+from bot.db import Database, recent_failures, utcnow
 
 LOOKUP_WINDOW = timedelta(hours=1)
 MAX_FAILURES_PER_NUMBER = 5
@@ -130,29 +130,26 @@ class ComplaintService:
         self, number: str, last4: str, *, sender: str, now: datetime | None = None
     ) -> tuple[Lookup, Complaint | None]:
         """The work order if ``last4`` ends its phone; failed guesses are rate-limited per
-        number and per sender, and refused before they are checked."""
+        number and per sender. The guess is written as a failure before anything is counted or
+        checked, so parallel guesses cannot outrun the limit."""
         moment = now or utcnow()
         since = moment - LOOKUP_WINDOW
+        number = number.upper()
+        attempt = StatusLookup(number=number, sender=sender, success=False, at=moment)
         with self._db.session() as session:
-            failures = (
-                select(func.count())
-                .select_from(StatusLookup)
-                .where(StatusLookup.success.is_(False), StatusLookup.at >= since)
-            )
-            by_number = session.scalar(failures.where(StatusLookup.number == number.upper()))
-            by_sender = session.scalar(failures.where(StatusLookup.sender == sender))
-            if (by_number or 0) >= MAX_FAILURES_PER_NUMBER or (
-                by_sender or 0
-            ) >= MAX_FAILURES_PER_SENDER:
+            session.add(attempt)
+        with self._db.session() as session:
+            by_number = recent_failures(session, StatusLookup.number, number, since)
+            by_sender = recent_failures(session, StatusLookup.sender, sender, since)
+            if by_number > MAX_FAILURES_PER_NUMBER or by_sender > MAX_FAILURES_PER_SENDER:
                 return Lookup.locked, None
-            complaint = session.scalar(select(Complaint).where(Complaint.number == number.upper()))
-            success = complaint is not None and complaint.phone.endswith(last4)
-            session.add(
-                StatusLookup(number=number.upper(), sender=sender, success=success, at=moment)
-            )
-        if complaint is None:
-            return Lookup.unknown, None
-        return (Lookup.ok, complaint) if success else (Lookup.wrong, None)
+            complaint = session.scalar(select(Complaint).where(Complaint.number == number))
+            if complaint is None:
+                return Lookup.unknown, None
+            if not complaint.phone.endswith(last4):
+                return Lookup.wrong, None
+            session.get_one(StatusLookup, attempt.id).success = True
+            return Lookup.ok, complaint
 
     def get(self, number: str) -> Complaint | None:
         with self._db.session() as session:

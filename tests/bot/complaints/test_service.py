@@ -4,7 +4,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from bot.complaints.models import Complaint, Status
-from bot.complaints.service import ComplaintDraft, ComplaintService, Lookup
+from bot.complaints.service import (
+    MAX_FAILURES_PER_NUMBER,
+    ComplaintDraft,
+    ComplaintService,
+    Lookup,
+)
 from bot.db import Database
 
 DRAFT = ComplaintDraft(
@@ -70,3 +75,17 @@ def test_details_need_the_phones_last_four_digits_and_guessing_is_limited(db: Da
     assert service.details(number, "5678", sender="web:u1", now=NOW)[0] is Lookup.locked
     later = NOW + timedelta(hours=1, minutes=1)
     assert service.details(number, "5678", sender="web:u1", now=later)[0] is Lookup.ok
+
+
+def test_parallel_guesses_cannot_outrun_the_limit(db: Database) -> None:
+    service = ComplaintService(db)
+    number = service.submit(DRAFT, idempotency_key="d2", now=NOW).number
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = list(
+            pool.map(
+                lambda n: service.details(number, f"{n:04d}", sender=f"web:p{n}", now=NOW)[0],
+                range(16),
+            )
+        )
+    assert outcomes.count(Lookup.wrong) <= MAX_FAILURES_PER_NUMBER
+    assert outcomes.count(Lookup.locked) >= 16 - MAX_FAILURES_PER_NUMBER
