@@ -26,6 +26,7 @@ FORM_SLOTS = (
 MIN_DESCRIPTION_CHARS = 8
 
 MAX_NAME_CHARS = 30
+AGENCY_OR_PERSON = re.compile("旅行社|国旅|旅游公司|" + "|".join(intake.PEOPLE))
 
 
 def _entities(tracker: Tracker, entity: str) -> list[str]:
@@ -62,6 +63,12 @@ def _names(tracker: Tracker, kind: str) -> list[str]:
 def _taken_back(name: str, said: str) -> bool:
     """Named only in what a correction takes back (不是悦来客栈)."""
     return name in said and name not in intake.without_negated(said)
+
+
+def _corrects_another_field(said: str, field: str) -> bool:
+    """A correction that names a field other than ``field`` (手机号说错了 while reading a place).
+    Asked only once ``field`` holds a value: a first story's 不是 is no correction."""
+    return intake.correcting(said) and intake.corrected_field(said) not in (None, field)
 
 
 def _verbatim(tracker: Tracker) -> str:
@@ -108,19 +115,24 @@ class ValidateComplaintForm(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
         said = _said(tracker)
+        if tracker.get_slot("target") and _corrects_another_field(said, "target"):
+            return {}  # 地点说错了，是云溪特产商城里面那家 names a place, not the target
         text = intake.without_negated(said)  # 是竹林雅居民宿，不是悦来客栈
         businesses = [name for name in _names(tracker, "business") if not _taken_back(name, said)]
-        target = intake.find_target(text, businesses)
+        places = [place for place in known_names("place") if place in text]
+        target = intake.find_target(text, businesses, places)
         answering_place = tracker.get_slot("requested_slot") == "place"
         current = tracker.get_slot("target")
         renamed = (businesses or intake.named_business(text)) and intake.correcting(said)
-        more_specific = intake.is_vague(current) or not intake.is_vague(target)
-        if target and (
-            not current
-            or renamed
-            or (intake.is_vague(current) and not intake.is_vague(target))
-            or (businesses and not answering_place and more_specific)
-        ):
+        renamed = renamed or intake.names_outright(text)
+        if current and intake.is_vague(current):
+            # A role-only target is made specific by a name, but a 导游's by their agency's,
+            # not by the shop they took the tourists to.
+            better = target is not None and not intake.is_vague(target)
+            better = better and intake.same_trade(current, target or "")
+        else:
+            better = bool(businesses) and not answering_place and not intake.is_vague(target)
+        if target and (not current or renamed or better):
             return {"target": target}
         # A place named as the answer is the target (a museum's cloakroom); a phone or a time
         # is the answer to another question.
@@ -137,33 +149,51 @@ class ValidateComplaintForm(FormValidationAction):
     def extract_category(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
-        category = intake.classify_category(tracker.latest_message.get("text") or "")
-        if category and (
-            not tracker.get_slot("category") or tracker.get_slot("requested_slot") == "category"
-        ):
+        said = _said(tracker)
+        category = intake.classify_category(said)
+        current = tracker.get_slot("category")
+        corrected = intake.correcting(said) and not _corrects_another_field(said, "category")
+        if category and (current in (None, "其他") or corrected):
             return {"category": category}
-        if tracker.get_slot("requested_slot") == "category":
-            return {"category": "其他"}  # the tourist answered in their own words
-        return {}
+        # The tourist is not asked to classify: without a cue it is 其他 until one comes (the
+        # read-back shows it, and the administration reclassifies).
+        return {} if current else {"category": "其他"}
 
     def extract_place(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
         said = _said(tracker)
-        named = intake.named_business(intake.without_negated(said)) or ""
+        if tracker.get_slot("place") and _corrects_another_field(said, "place"):
+            return {}  # 手机号说错了，是… names no place
+        named = intake.named_businesses(intake.without_negated(said))
         tagged = [
-            p for p in _names(tracker, "place") if not _taken_back(p, said) and p not in named
+            p
+            for p in _names(tracker, "place")
+            if not _taken_back(p, said) and not any(p in n for n in named)
         ]
+        # A place we know beats a word the NLU guessed is one (竹筏).
+        tagged = [p for p in tagged if p in known_names("place")] or tagged
         places = tagged or [
-            # A shop, hotel or boat company is where it happened; a travel agency is not.
+            # A shop, hotel or boat company is where it happened; a travel agency or a person
+            # is not.
             business
-            for business in _names(tracker, "business")
-            if "旅行社" not in business and "国旅" not in business
+            for business in [*_names(tracker, "business"), *named]
+            if not AGENCY_OR_PERSON.search(business)
         ]
-        if places and (not tracker.get_slot("place") or tagged):
-            return {"place": to_simplified(places[0])}
+        correcting = intake.correcting(said)
+        if places and (not tracker.get_slot("place") or tagged or correcting):
+            # Of several places, the one told nearest to what went wrong.
+            cue = intake.cue_position(said)
+            nearest = (
+                min(places, key=lambda p: abs(said.find(p) - cue)) if cue is not None else places[0]
+            )
+            return {"place": to_simplified(nearest)}
         answer = _free_text(tracker, "place")
-        if answer and not intake.looks_like_phone(answer):  # a phone typed too early
+        if (
+            answer
+            and not intake.looks_like_phone(answer)  # a phone typed too early
+            and not AGENCY_OR_PERSON.search(answer)  # 导游是兴旺旅行社的 answers who
+        ):
             return {"place": to_simplified(answer)}
         return {}
 
@@ -189,11 +219,11 @@ class ValidateComplaintForm(FormValidationAction):
         phone = next((p for p in readings if p and intake.PHONE.fullmatch(p)), None)
         if phone:
             return {"phone": phone}
-        asked = tracker.get_slot("requested_slot") == "phone"
-        if asked or intake.looks_like_phone(text):
+        if intake.looks_like_phone(text):
             dispatcher.utter_message(
                 text="这个手机号好像不对，请输入11位中国大陆手机号，例如13812345678。"
             )
+            asked = tracker.get_slot("requested_slot") == "phone"
             return {"phone": tracker.get_slot("phone") if not asked else None}
         return {}
 

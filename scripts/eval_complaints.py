@@ -43,9 +43,13 @@ def main() -> int:
         default=PROJECT_DIR / "eval" / "complaint_conversations.yml",
         help="conversations (default: eval/complaint_conversations.yml)",
     )
-    conversations = yaml.safe_load(parser.parse_args().file.read_text(encoding="utf-8"))[
-        "conversations"
-    ]
+    parser.add_argument("--only", help="comma-separated conversation numbers to run")
+    parser.add_argument(
+        "--transcripts", action="store_true", help="print every turn and the bot's replies"
+    )
+    args = parser.parse_args()
+    conversations = yaml.safe_load(args.file.read_text(encoding="utf-8"))["conversations"]
+    chosen = {int(n) for n in args.only.split(",")} if args.only else set(range(len(conversations)))
     train(Settings())
     with tempfile.TemporaryDirectory() as data_dir:
         with (
@@ -55,11 +59,17 @@ def main() -> int:
             ) as http,
         ):
             for n, conversation in enumerate(conversations):
+                if n not in chosen:
+                    continue
                 for turn in conversation["turns"]:
                     response = http.post(
                         "/channels/web", json={"sender": f"eval-{n}", "text": str(turn)}
                     )
                     response.raise_for_status()
+                    if args.transcripts:
+                        print(f"{n} > {turn}")
+                        for message in response.json()["messages"]:
+                            print(f"{n} < {message.get('text', message)}")
             orders = http.get("/api/complaints").json()
 
     by_sender = defaultdict(list)
@@ -67,6 +77,8 @@ def main() -> int:
         by_sender[order["sender"]].append(order)
     totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for n, conversation in enumerate(conversations):
+        if n not in chosen:
+            continue
         made = by_sender.get(f"web:eval-{n}", [])
         for kind in (conversation["kind"], "all"):
             totals[kind]["conversations"] += 1

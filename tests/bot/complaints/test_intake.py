@@ -88,7 +88,7 @@ def test_reads_like_complaint(text: str, complaint: bool) -> None:
         ("上周的事", "上周"),
         ("这个周末在古镇", "这个周末"),
         ("十月三号晚上", "十月三号晚上"),
-        ("国庆那天", "国庆"),
+        ("国庆那天", "国庆那天"),
         ("坐地铁一号线", None),
     ],
 )
@@ -136,3 +136,86 @@ def test_a_verb_before_a_kind_is_not_a_name() -> None:
     assert intake.named_business("导游直接拉回酒店") is None
     assert intake.named_business("龙潭瀑布那边的飞流漂流公司") == "飞流漂流公司"
     assert intake.named_business("老街的渔家乐海鲜馆吃饭") == "渔家乐海鲜馆"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("我要投诉云溪北站对面的安顺商务酒店前台，她还说「没看我忙着吗」", "安顺商务酒店"),
+        ("在云溪古镇的小吃城里那家阿香米线吃饭", "阿香米线"),
+        ("店名叫茗香阁茶庄", "茗香阁茶庄"),
+        ("车身上写的是云峰观光车队", "云峰观光车队"),
+        ("叫云端玻璃栈道 是单独收费的那个项目", "云端玻璃栈道"),
+        ("我要投诉我们跟团的导游小罗", "导游小罗"),
+        ("就是云溪古镇东门那个安泊停车场", "安泊停车场"),
+        ("是环宇国旅", "环宇国旅"),
+        ("我要投诉一家茶叶店", None),  # a kind of shop, not its name
+        ("叫了她三遍才抬头", None),
+    ],
+)
+def test_names_given_in_other_ways(text: str, name: str | None) -> None:
+    assert intake.named_business(text) == name
+
+
+def test_the_business_complained_of_is_the_target() -> None:
+    text = "我要投诉云溪假日旅行社，合同上写好的住四星级酒店，结果安排到农家院"
+    assert intake.find_target(text, []) == "云溪假日旅行社"
+
+
+def test_a_known_place_is_no_business() -> None:
+    text = "导游是环宇国旅的，把我们拉到汽车客运总站旁边的小旅馆"
+    assert intake.find_target(text, [], ["汽车客运总站"]) == "环宇国旅（导游）"
+    text = "我想说下云溪博物馆讲解员的事"
+    assert intake.find_target(text, [], ["云溪博物馆"]) == "讲解员"
+
+
+def test_the_role_said_nearest_to_the_business_is_its_role() -> None:
+    text = "车和司机都还行没啥说的，问题是导游，就是金桥旅行社派的那个导游"
+    assert intake.find_target(text, ["金桥旅行社"]) == "金桥旅行社（导游）"
+
+
+def test_the_category_with_most_cues_wins() -> None:
+    text = "牌子上写三十九一套，拍完说底片另外加钱，收了我们六百多，不给就不让走"
+    assert intake.classify_category(text) == "价格欺诈"
+    assert intake.classify_category("带我爸在售票处买票，售票员不耐烦地吼我们") == "服务态度"
+    assert intake.cue_position("昨天在青峰山，导游逼我们买东西") == len("昨天在青峰山，导游")
+
+
+def test_a_guide_is_made_specific_by_an_agency_not_by_a_shop() -> None:
+    assert intake.same_trade("导游", "山水间旅行社")
+    assert intake.same_trade("导游", "环宇国旅")
+    assert intake.same_trade("导游", "导游小罗")
+    assert not intake.same_trade("导游", "金凤凰玉器店")
+    assert intake.same_trade("酒店", "云游国际旅行社")  # a kind said in passing is no role
+    assert intake.named_businesses("合同上写好的住四星级酒店") == []  # a grade is no name
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("等一下，手机号最后两位打反了", "phone"),
+        ("不对，地点说错了，不是古镇北门", "place"),
+        ("时间搞错了 不是前天 是大前天上午", "incident_time"),
+        ("不是悦来客栈，是竹林雅居民宿", None),
+    ],
+)
+def test_a_correction_names_its_field(text: str, field: str | None) -> None:
+    assert intake.corrected_field(text) == field
+
+
+def test_a_reported_story_with_a_phone_reads_like_a_complaint() -> None:
+    story = "我想反应个情况。行李寄存点把我们的箱子弄丢了，我电话15290483716"
+    assert intake.reads_like_complaint(story)
+    assert not intake.reads_like_complaint("行李寄存点在哪，我电话15290483716")
+
+
+@pytest.mark.parametrize(
+    ("text", "time"),
+    [
+        ("上个月13号的事", "上个月13号"),
+        ("这个月5号下午我们去坐竹筏", "这个月5号下午"),
+        ("国庆节那天我们在青峰山坐索道", "国庆节那天"),
+    ],
+)
+def test_find_time_reads_days_of_a_month_and_holidays(text: str, time: str) -> None:
+    assert intake.find_time(text) == time
