@@ -5,6 +5,10 @@ VENV := .venv
 RASA_VENV := .venv-rasa
 PIP_FLAGS := -q --disable-pip-version-check
 export RASA_TELEMETRY_ENABLED := false
+# The browser tests drive Debian's chromium with Playwright (Playwright's own browser download
+# is not reachable here); override with CHROMIUM=/path/to/chromium. Defined before any rule
+# names it: a prerequisite is expanded when make reads the rule.
+CHROMIUM ?= /usr/bin/chromium
 export HOTLINE_CHROMIUM = $(CHROMIUM)
 
 .PHONY: run test setup train lint eval-nlu cross-validate clean
@@ -20,9 +24,6 @@ test: train $(CHROMIUM)
 
 setup: $(VENV)/.installed $(RASA_VENV)/.installed
 
-# The browser tests drive Debian's chromium with Playwright (Playwright's own browser download
-# is not reachable here); override with CHROMIUM=/path/to/chromium.
-CHROMIUM ?= /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 $(CHROMIUM):
 	@command -v apt-get >/dev/null || { echo "Install Chromium for the browser tests, or set CHROMIUM=path"; exit 1; }
