@@ -140,7 +140,7 @@ class ValidateComplaintForm(FormValidationAction):
         if (
             answer
             and len(answer) <= MAX_NAME_CHARS  # a story is not a name
-            and not intake.find_phone(answer)
+            and not intake.looks_like_phone(answer)  # 手机 138 2604 71953 answers no who
             and not intake.find_time(answer)
         ):
             return {"target": answer}
@@ -169,7 +169,9 @@ class ValidateComplaintForm(FormValidationAction):
         tagged = [
             p
             for p in _names(tracker, "place")
-            if not _taken_back(p, said) and not any(p in n for n in named)
+            # 青峰山 in 青峰山索道公司 is the company's name; in 青峰山景区 it is the place.
+            if not _taken_back(p, said)
+            and not any(p in n and not n.endswith("景区") for n in named)
         ]
         # A place we know beats a word the NLU guessed is one (竹筏).
         tagged = [p for p in tagged if p in known_names("place")] or tagged

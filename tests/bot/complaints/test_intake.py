@@ -219,3 +219,12 @@ def test_a_reported_story_with_a_phone_reads_like_a_complaint() -> None:
 )
 def test_find_time_reads_days_of_a_month_and_holidays(text: str, time: str) -> None:
     assert intake.find_time(text) == time
+
+
+def test_a_scenic_area_a_guide_and_a_kind_named_before_叫() -> None:
+    assert intake.named_businesses("投诉龙潭瀑布景区，售票员态度差") == ["龙潭瀑布景区"]
+    assert intake.named_businesses("是导游阿凯") == ["导游阿凯"]
+    assert intake.named_businesses("民宿叫山月小筑") == ["山月小筑"]
+    assert intake.named_businesses("饭馆叫湘味坊") == ["湘味坊"]
+    assert intake.classify_category("我们打车被宰了") == "价格欺诈"
+    assert intake.classify_category("把门关起来说每个人至少买一件才能出去") == "强制购物"
