@@ -67,7 +67,7 @@ def _taken_back(name: str, said: str) -> bool:
 
 def _corrects_another_field(said: str, field: str) -> bool:
     """A correction that names a field other than ``field`` (手机号说错了 while reading a place).
-    Asked only once ``field`` holds a value: a first story's 不是 is no correction."""
+    Worth asking only once the form holds values: a first story's 不是 is no correction."""
     return intake.correcting(said) and intake.corrected_field(said) not in (None, field)
 
 
