@@ -3,7 +3,7 @@
 import re
 from collections.abc import Sequence
 
-# Patterns, tried in order: the first that matches names the category.
+# Cues of each category: the category with the most cues in a text is its category.
 CATEGORIES: dict[str, re.Pattern[str]] = {
     name: re.compile(pattern)
     for name, pattern in {
@@ -63,11 +63,12 @@ KINDS = (
     "影楼", "摄影", "工作室", "俱乐部", "专线", "旅馆", "旅店", "招待所", "风景区", "景区",
     "店", "馆",
 )  # fmt: skip
-# Kinds that stand for the same trade: a travel agency may be called 国旅.
+# What a travel agency is called (…旅行社, …国旅).
 AGENCIES = ("旅行社", "国旅", "旅游公司")
 EMPLOYERS = {"导游": AGENCIES, "领队": AGENCIES}  # whose name can make a role specific
+KIND = "|".join(sorted(KINDS, key=len, reverse=True))  # longest first: 玉器店 before 店
 NAMED = re.compile(  # kinds may follow each other: 汤泉山庄酒店, 畅行旅游客运公司
-    r"([\u4e00-\u9fff]{2,8}?)((?:" + "|".join(sorted(KINDS, key=len, reverse=True)) + ")+)"
+    r"([\u4e00-\u9fff]{2,8}?)((?:" + KIND + ")+)"
 )
 LEADING_WORDS = re.compile(
     r"投诉|举报|反映|我要|我想|我们|就是|那个|这个|一个|一家|那家|这家|旁边|对面|里面|附近"
@@ -80,7 +81,7 @@ SPEECH = re.compile(r"[我你他她吗呢吧啊了没不？?！!，,]")
 # A name given outright: 店名叫茗香阁茶庄, 车行叫速驰汽车租赁, 民宿叫山月小筑, 叫云端玻璃栈道.
 NAMING = re.compile(
     r"(?:名叫|叫做|名字叫|名字是|店名是|(?:^|[，。,.！!？?\s行司家车]|"
-    + "|".join(sorted(KINDS, key=len, reverse=True))
+    + KIND
     + r")叫)(?![了我你他她它])([\u4e00-\u9fff]{2,12})"
 )
 NAME_ENDS = re.compile(r"的|是")
@@ -178,11 +179,11 @@ def named_businesses(text: str) -> list[str]:
         names.append(NAME_ENDS.split(naming.group(1))[0])
     names.extend(person.group(0) for person in PERSON.finditer(text))
     for match in NAMED.finditer(text):
-        name = LEADING_WORDS.split(match.group(1))[-1]
-        if not INDEFINITE.search(match.group(1)[: len(match.group(1)) - len(name)]) and not (
-            GRADE.fullmatch(name)
-        ):
-            names.append(name + match.group(2) if len(name) >= 2 else "")
+        before, name = match.group(1), LEADING_WORDS.split(match.group(1))[-1]
+        if len(name) < 2 or INDEFINITE.search(before[: len(before) - len(name)]):
+            continue  # 直接拉回酒店, 一家茶叶店: a kind, no name
+        if not GRADE.fullmatch(name):  # 四星酒店
+            names.append(name + match.group(2))
     names.extend(definite.group(1) for definite in DEFINITE.finditer(text))
     return list(dict.fromkeys(name for name in names if len(name) >= 2))
 
