@@ -50,6 +50,7 @@ def main() -> int:
     args = parser.parse_args()
     conversations = yaml.safe_load(args.file.read_text(encoding="utf-8"))["conversations"]
     chosen = {int(n) for n in args.only.split(",")} if args.only else set(range(len(conversations)))
+    selected = [(n, c) for n, c in enumerate(conversations) if n in chosen]
     train(Settings())
     with tempfile.TemporaryDirectory() as data_dir:
         with (
@@ -58,9 +59,7 @@ def main() -> int:
                 base_url=served.url, timeout=60, headers={"authorization": f"Bearer {TOKEN}"}
             ) as http,
         ):
-            for n, conversation in enumerate(conversations):
-                if n not in chosen:
-                    continue
+            for n, conversation in selected:
                 for turn in conversation["turns"]:
                     response = http.post(
                         "/channels/web", json={"sender": f"eval-{n}", "text": str(turn)}
@@ -76,9 +75,7 @@ def main() -> int:
     for order in orders:
         by_sender[order["sender"]].append(order)
     totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for n, conversation in enumerate(conversations):
-        if n not in chosen:
-            continue
+    for n, conversation in selected:
         made = by_sender.get(f"web:eval-{n}", [])
         for kind in (conversation["kind"], "all"):
             totals[kind]["conversations"] += 1
