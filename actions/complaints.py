@@ -4,7 +4,7 @@ from typing import Any
 
 import yaml
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import AllSlotsReset, SlotSet
+from rasa_sdk.events import AllSlotsReset, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.deps import channel_of, services
@@ -24,9 +24,17 @@ FORM_SLOTS = (
     "confirmation",
 )
 MIN_DESCRIPTION_CHARS = 8
+STORY_CHARS = 30  # a status question is short; a grievance told is not
+MORE_STORY_CHARS = 20
 
 MAX_NAME_CHARS = 30
 AGENCY_OR_PERSON = re.compile("旅行社|国旅|旅游公司|" + "|".join(intake.PEOPLE))
+# A question answered with "I don't know".
+UNKNOWN = re.compile(r"不知道|不清楚|没注意|没看清|不记得|记不得|忘了|没看到")
+UNNAMED = "未说明（见事情经过）"
+# A place said with its gate or pier: 云溪古镇东门, 翠湖2号码头.
+MEETING = re.compile(r"(?:的)?(?:集合|上车|碰头|碰面|出发|接我们)")
+PLACE_PART = re.compile(r"[东西南北]门|[东西南北]广场|\d+号码头|码头|出站口|进站口|游客中心")
 
 
 def _entities(tracker: Tracker, entity: str) -> list[str]:
@@ -79,13 +87,39 @@ def _verbatim(tracker: Tracker) -> str:
     return str(original or message.get("text") or "").strip()
 
 
+def _intent(tracker: Tracker) -> str | None:
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def _place_in_story(tracker: Tracker) -> str | None:
+    """The place the slot holds, or the first known place the story names."""
+    story = to_simplified(tracker.get_slot("description") or "")
+    known = [place for place in known_names("place") if place in story]
+    return tracker.get_slot("place") or min(known, key=story.find, default=None)
+
+
+def _with_part(place: str, said: str) -> str:
+    """The place with the gate or pier said right after it: 云溪古镇 + 东门."""
+    at = said.find(place)
+    part = PLACE_PART.match(said, at + len(place)) if at >= 0 else None
+    return place + part.group(0) if part else place
+
+
+def _told_already(tracker: Tracker, slot: str) -> bool:
+    """The question about ``slot`` answered with 对/确认 (the tourist thinks the story said it)
+    or with 不知道: the form files what it has, and the read-back shows it for correction."""
+    return tracker.get_slot("requested_slot") == slot and (
+        _intent(tracker) == "affirm" or bool(UNKNOWN.search(_said(tracker)))
+    )
+
+
 def _free_text(tracker: Tracker, slot: str, *, entities_allowed: bool = False) -> str | None:
     """The message as the answer to the question we asked, unless it was about something else
     (it names an entity meant for another slot, or it is a yes/no)."""
     if tracker.get_slot("requested_slot") != slot:
         return None
     message = tracker.latest_message
-    if message.get("intent", {}).get("name") in ("affirm", "deny"):
+    if _intent(tracker) in ("affirm", "deny") or UNKNOWN.search(_said(tracker)):
         return None
     if message.get("entities") and not entities_allowed:
         return None
@@ -109,7 +143,21 @@ class ValidateComplaintForm(FormValidationAction):
             return {"description": text}
         # What happened may well name the business or the place: that is still the answer.
         answer = _free_text(tracker, "description", entities_allowed=True)
-        return {"description": text} if answer else {}
+        if answer:
+            return {"description": text}
+        told = tracker.get_slot("description")
+        asked = tracker.get_slot("requested_slot")
+        if (
+            told
+            and asked not in (None, "confirmation")
+            and len(text) >= MORE_STORY_CHARS
+            and _intent(tracker) not in ("affirm", "deny")
+            and not intake.correcting(text)
+        ):
+            # More of the story, told instead of an answer: the case officer reads it all, and
+            # the question is asked again rather than the message refused.
+            return {"description": f"{told}\n{text}"}
+        return {}
 
     def extract_target(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
@@ -131,7 +179,12 @@ class ValidateComplaintForm(FormValidationAction):
             better = target is not None and not intake.is_vague(target)
             better = better and intake.same_trade(current, target or "")
         else:
+            # A named business said later replaces the target, but a shop the guide took them
+            # to does not replace the guide's agency.
             better = bool(businesses) and not answering_place and not intake.is_vague(target)
+            better = better and not (
+                AGENCY_OR_PERSON.search(current or "") and not AGENCY_OR_PERSON.search(target or "")
+            )
         if target and (not current or renamed or better):
             return {"target": target}
         # A place named as the answer is the target (a museum's cloakroom); a phone or a time
@@ -144,6 +197,8 @@ class ValidateComplaintForm(FormValidationAction):
             and not intake.find_time(answer)
         ):
             return {"target": answer}
+        if _told_already(tracker, "target"):
+            return {"target": _place_in_story(tracker) or UNNAMED}  # 观音洞, for the 观音洞 story
         return {}
 
     def extract_category(
@@ -166,22 +221,28 @@ class ValidateComplaintForm(FormValidationAction):
         if tracker.get_slot("place") and _corrects_another_field(said, "place"):
             return {}  # 手机号说错了，是… names no place
         named = intake.named_businesses(intake.without_negated(said))
+        known = [p for p in known_names("place") if p in said]
         tagged = [
             p
-            for p in _names(tracker, "place")
+            for p in dict.fromkeys([*_names(tracker, "place"), *known])
             # 青峰山 in 青峰山索道公司 is the company's name; in 青峰山景区 it is the place.
             if not _taken_back(p, said)
-            and not any(p in n and not n.endswith("景区") for n in named)
+            and not any(p in n and p != n and not n.endswith("景区") for n in named)
+            and not any(p in k and p != k for k in known)  # 翠湖 in 翠湖公园
         ]
-        # A place we know beats a word the NLU guessed is one (竹筏).
+        # A place we know beats a word the NLU guessed is one (竹筏); where the group met
+        # (在云溪北站集合) is not where it happened while another place is said.
         tagged = [p for p in tagged if p in known_names("place")] or tagged
-        places = tagged or [
-            # A shop, hotel or boat company is where it happened; a travel agency or a person
-            # is not.
+        met = [p for p in tagged if MEETING.match(said, said.find(p) + len(p))]
+        # A shop, hotel or boat company is where it happened; a travel agency or a person is
+        # not. Of several, the one said after 在 (在老街小吃城一家叫聚福源的店).
+        businesses = [
             business
             for business in [*_names(tracker, "business"), *named]
             if not AGENCY_OR_PERSON.search(business)
         ]
+        at = [b for b in businesses if said.find(b) > 0 and said[said.find(b) - 1] == "在"]
+        places = [p for p in tagged if p not in met] or at or businesses or met
         correcting = intake.correcting(said)
         if places and (not tracker.get_slot("place") or tagged or correcting):
             # Of several places, the one told nearest to what went wrong.
@@ -189,14 +250,17 @@ class ValidateComplaintForm(FormValidationAction):
             nearest = (
                 min(places, key=lambda p: abs(said.find(p) - cue)) if cue is not None else places[0]
             )
-            return {"place": to_simplified(nearest)}
+            return {"place": _with_part(to_simplified(nearest), said)}
         answer = _free_text(tracker, "place")
         if (
             answer
+            and len(answer) <= MAX_NAME_CHARS  # a story is not a place
             and not intake.looks_like_phone(answer)  # a phone typed too early
             and not AGENCY_OR_PERSON.search(answer)  # 导游是兴旺旅行社的 answers who
         ):
             return {"place": to_simplified(answer)}
+        if _told_already(tracker, "place"):
+            return {"place": _place_in_story(tracker) or UNNAMED}
         return {}
 
     def extract_incident_time(
@@ -210,7 +274,9 @@ class ValidateComplaintForm(FormValidationAction):
         if found:
             return {"incident_time": max(found, key=len)}
         answer = _free_text(tracker, "incident_time")
-        return {"incident_time": answer} if answer else {}
+        if answer:
+            return {"incident_time": answer}
+        return {"incident_time": UNNAMED} if _told_already(tracker, "incident_time") else {}
 
     def extract_phone(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
@@ -304,6 +370,10 @@ class ActionComplaintStatus(Action):
             "complaint_number"
         )
         if not number:
+            said = _said(tracker)
+            if len(said) >= STORY_CHARS and intake.classify_category(said) not in (None, "其他"):
+                # 订了民宿…到现在只退了一半，客服一直拖着: a grievance told, not a status asked.
+                return [FollowupAction(FORM)]
             dispatcher.utter_message(text="请提供您的投诉单号（以TS开头，例如TS20261123001）。")
             return []
         number = str(number).upper()

@@ -1,9 +1,10 @@
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.complaints import intake
 from bot.safety import EMERGENCY_MESSAGE, HANDOFF_MESSAGE
 
 INTENT_LABELS = {
@@ -68,3 +69,21 @@ class ActionDefaultAskAffirmation(Action):
             ],
         )
         return []
+
+
+class ActionFallbackTriage(Action):
+    """A message the intent model is unsure of: a grievance told with a way to follow it up
+    (a cue and a mobile number, or a time and who did it) starts the complaint form — a long
+    story often splits the model between `complain` and `inform`; anything else goes to the
+    two-stage fallback ("请问您是想…吗？")."""
+
+    def name(self) -> str:
+        return "action_fallback_triage"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        text = tracker.latest_message.get("text") or ""
+        if intake.reads_like_complaint(text):
+            return [FollowupAction("complaint_form")]
+        return [FollowupAction("action_two_stage_fallback")]

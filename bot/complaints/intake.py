@@ -10,15 +10,16 @@ CATEGORIES: dict[str, re.Pattern[str]] = {
         "强制购物": r"强制购物|(强迫|逼|硬拉|非要|拉|带)[^，。,.]{0,8}(购物|买|消费|进店)"
         r"|不买[^，。,.]{0,4}不让|不买[^，。,.]{0,6}就|购物店|购物点|买够|买满|必须(买|消费)|不准走"
         r"|不让走|锁了?门|把门一关|门就[锁所]|门关起来|至少买|才能出去|才让(走|出去)|不让出去",
-        "价格欺诈": r"价格欺诈|宰|乱收费|多收|天价|虚高|明码标价|缺斤短两|坑钱|被坑|黑心|乱涨价"
+        "价格欺诈": r"价格欺诈|宰|乱收费|多收|天价|虚高|明码标价|缺斤短两|坑钱|被坑|黑心"
         r"|加价|收费不合理|价格不一样|欺诈|收了[^，。,.]{0,4}(百|千|块)|收我[^，。,.]{0,4}(百|千|块)"
-        r"|菜单上|明明写|标价|另外加钱|另收|秤有问题|短斤|[一二两三四五六七八九十\d]+倍",
-        "服务态度": r"态度|骂人|爱答不理|不耐烦|辱骂|甩脸|很凶|凶我|吼|骂我|不理人|白眼"
+        r"|菜单上|明明写|标价|标签|标的|涨价|扫了我|欺负外地人|价目表|价格表|要按|补[\d一二三四五六七八九十百千]|另外加钱|另收|秤有问题|短斤"
+        r"|[一二两三四五六七八九十\d]+倍",
+        "服务态度": r"态度|骂|滚|爱答不理|不耐烦|甩脸|很凶|凶我|吼|不理人|白眼"
         r"|爱[住买吃坐]不|脸色|不搭理|没人理|打游戏|玩手机|冷漠|扔出来|摔[给到]",
         "安全隐患": r"安全|隐患|危险|护栏|塌|超载|消防|设施坏|松动|没有防护"
         r"|断了|坏了|掉下|掉进|摔|漏电|救生|飞快|不减速|超速|翻了|撞|裂|差点|晃",
         "合同违约": r"合同|行程|缩水|擅自改|降低标准|没按约定|甩团|不按|违约|更换"
-        r"|订单上|跟订单|和订单|与订单|不一样|不符|货不对板",
+        r"|订单上|订单写|按订单|跟订单|和订单|与订单|不一样|不符|货不对板|换成",
         "退费纠纷": r"退款|退费|退钱|不退|押金|退票|退订|扣钱"
         r"|订金|定金|只退|少退|没退|退还|退[了回]?一半|不能退|不给退|要求退|退[^，。,.]{0,4}钱",
         "环境卫生": r"卫生|脏|厕所|垃圾|臭|蟑螂|不干净|异味|苍蝇|老鼠|头发|发霉|变质|馊",
@@ -61,18 +62,30 @@ KINDS = (
     "山庄", "度假村", "商城", "小吃城", "购物店", "特产店", "玉器店", "商店", "管理处",
     "公司", "会所", "酒家", "中心", "超市", "停车场", "国旅", "车队", "茶庄", "茶行", "客运",
     "影楼", "摄影", "工作室", "俱乐部", "专线", "旅馆", "旅店", "招待所", "风景区", "景区",
-    "店", "馆",
+    "山居", "人家", "小筑", "驿站", "酒楼", "排档", "土特产", "特产", "银饰",
+    "租车", "车行", "出租车", "漂流", "游船", "索道", "飞索", "滑索", "乐园", "旅拍", "市场",
+    "店", "馆", "铺", "阁", "轩", "坊", "苑", "城", "楼", "居",
 )  # fmt: skip
+# A kind that is also part of everyday words: 楼上, 居然.
+NOT_BEFORE = {"楼": "上下里前后道梯层顶房", "居": "然民住委"}
 # What a travel agency is called (…旅行社, …国旅).
 AGENCIES = ("旅行社", "国旅", "旅游公司")
 EMPLOYERS = {"导游": AGENCIES, "领队": AGENCIES}  # whose name can make a role specific
-KIND = "|".join(sorted(KINDS, key=len, reverse=True))  # longest first: 玉器店 before 店
+KIND = "|".join(  # longest first: 玉器店 before 店
+    kind + (f"(?![{NOT_BEFORE[kind]}])" if kind in NOT_BEFORE else "")
+    for kind in sorted(KINDS, key=len, reverse=True)
+)
+NAME_LIKE = ("山居", "山庄", "山房", "小筑", "人家", "酒家", "茶庄", "客栈", "酒楼")
+WORD_END = re.compile(r"[^\u4e00-\u9fff]|的|$")
+KINDS_ONLY = re.compile(f"(?:{KIND})+")
+# A count is no name: 两张夜游船票 holds no 两张夜, 好几个老人家 no 好几个老.
+COUNTED = re.compile(r"[一两二三四五六七八九十几\d]+[张个家间位条次趟些件份]")
 NAMED = re.compile(  # kinds may follow each other: 汤泉山庄酒店, 畅行旅游客运公司
     r"([\u4e00-\u9fff]{2,8}?)((?:" + KIND + ")+)"
 )
 LEADING_WORDS = re.compile(
     r"投诉|举报|反映|我要|我想|我们|就是|那个|这个|一个|一家|那家|这家|旁边|对面|里面|附近"
-    r"|那边|这边|一下|名叫|叫做|有个|有家|以后|之后|然后|[拉带进回说]"  # 直接拉回酒店: no hotel
+    r"|那边|这边|一下|名叫|叫做|有个|有家|以后|之后|然后|[拉带进回说坐乘玩]"  # 拉回酒店: no hotel
     r"|[的在是住去到被给了和跟把叫]"
 )
 QUOTED = re.compile(r"[“「『\"]([^”」』\"]{2,20})[”」』\"]")
@@ -80,7 +93,7 @@ QUOTED = re.compile(r"[“「『\"]([^”」』\"]{2,20})[”」』\"]")
 SPEECH = re.compile(r"[我你他她吗呢吧啊了没不？?！!，,]")
 # A name given outright: 店名叫茗香阁茶庄, 车行叫速驰汽车租赁, 民宿叫山月小筑, 叫云端玻璃栈道.
 NAMING = re.compile(
-    r"(?:名叫|叫做|名字叫|名字是|店名是|(?:^|[，。,.！!？?\s行司家车]|"
+    r"(?:名叫|叫做|名字叫|名字是|店名是|(?:^|[，。,.！!？?\s行司家车个该就]|"
     + KIND
     + r")叫)(?![了我你他她它])([\u4e00-\u9fff]{2,12})"
 )
@@ -89,14 +102,28 @@ NAME_ENDS = re.compile(r"的|是")
 PERSON = re.compile(r"(?:导游|司机|领队|老板|店员|售票员|服务员)(?:小|老|阿)[\u4e00-\u9fff]")
 # A definite shop named without its kind: 那家阿香米线 (吃饭), 这家老杨土菜.
 DEFINITE = re.compile(
-    r"(?:那|这)家(?!店)([\u4e00-\u9fff]{2,8}?)(?=吃|买|住|喝|用餐|消费|拍|的|里|[，。,.！!？?\s]|$)"
+    r"(?:那|这)家(?!店|一直|都|也|还|就|很|太|真|人)([\u4e00-\u9fff]{2,8}?)(?=吃|买|住|喝|用餐|消费|拍|的|里|[，。,.！!？?\s]|$)"
 )
 INDEFINITE = re.compile(r"(一家|一个|一间)$")
 GRADE = re.compile(
-    r"[一二三四五六七八九十两\d]星级?|星级|快捷|经济型|高档|豪华|普通|小"
+    r"[一二三四五六七八九十两\d]星级?|星级|快捷|经济型|高档|豪华|普通|[大小老新旧本该此各]"
 )  # 四星酒店
-# What follows these words is what the complaint is about: 我要投诉一下云溪大酒店.
+# What follows these words is what the complaint is about: 我要投诉一下云溪大酒店, 投诉碧波游船。
 COMPLAINED_OF = re.compile(r"(投诉|举报|反映)(一下)?(我们)?(跟团的|的)?")
+OBJECT = re.compile(r"[^，。,.！!？?；;：:\s]{2,16}")
+# Where a business is, said before its name: 云溪古镇里的拾光旅拍, 望月楼旁边的听雨轩茶馆.
+SIDE = r"(?:里面|里头|外面|旁边|门口|附近|对面|[东西南北]门)"
+THAT = r"(?:的|那家|这家|那个|这个)"
+LOCATED = re.compile(f"^(?:{SIDE}|里)?{THAT}?")
+NEXT_TO = re.compile(f"(?:{SIDE}|里){THAT}")
+MAX_UNKNOWN_NAME = 8
+KIND_FIRST = re.compile("|".join([KIND, *ROLES, *PEOPLE]))
+# Words that make the object a story, not a name: 反映个情况, 投诉一个导游, 投诉他们.
+NOT_A_NAME = re.compile(r"问题|情况|事|一个|一家|个|他们|你们|这里|那里|[我你他她它吗呢吧啊了]")
+# The one already named, referred back to: 我要投诉这个旅行社.
+REFERRED = re.compile(r"(?:这个|这家|那个|那家|该)(.+)")
+# Where the tourists stayed is told as a setting: 我们住在旁边的悦来客栈.
+LODGED = re.compile(r"住(?:在|的是|的|进了?|了)?(?:旁边的|附近的|隔壁的|对面的)?$")
 REPORTING = re.compile(r"反[映应]|投诉|举报|维权|给个说法|讨个说法|没人管|管不管")
 CORRECTED_FIELDS = {
     field: re.compile(pattern)
@@ -109,8 +136,12 @@ CORRECTED_FIELDS = {
     }.items()
 }
 CORRECTION = re.compile(r"说错|不是|不对|改成|改为|应该是|更正|搞错|弄错")
-NEGATED = re.compile(r"(而)?不是[^，。,.！!？?；;]*")
+NEGATED = re.compile(r"(而)?不是[^，。,.！!？?；;\s]*")  # voice transcripts pause with spaces
 PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+# A number read out in words, as voice transcripts write it: 一五八零六七三二九一四.
+SPOKEN_DIGIT = "零〇一二三四五六七八九幺两"
+SPOKEN_NUMBER = re.compile(f"[{SPOKEN_DIGIT}](?:[\\s-]?[{SPOKEN_DIGIT}]){{6,}}")
+DIGITS = str.maketrans(SPOKEN_DIGIT, "0012345678912")
 PHONE_LIKE = re.compile(r"\d[\d\s-]{5,}\d")
 HOUR = r"(\d{1,2}|[一二两三四五六七八九十]{1,3})"  # 3点 or 三点
 WEEKDAY = r"(周|星期|礼拜)[一二三四五六日天]"
@@ -122,7 +153,8 @@ DAY = (
     + WEEKDAY
     + r"|(\d{1,2}|[一二三四五六七八九十]{1,3}|上个?|这个?|本)月"
     r"(\d{1,2}|[一二三四五六七八九十]{1,3})[日号]"
-    r"|\d{1,2}[日号]|上个?月|(国庆|五一|春节|元旦|端午|中秋)节?(那天|当天|期间)?|刚才|刚刚)"
+    r"|\d{1,2}[日号]|上个?月|(国庆|五一|春节|元旦|端午|中秋|清明)节?"
+    r"(那天|当天|期间|那几天|那两天|假期|第[一二三四五六七]天)?|刚才|刚刚)"
 )
 PART = r"(早上|上午|中午|下午|傍晚|晚上|凌晨|夜里|半夜)"
 CLOCK = HOUR + r"点(半|多|\d{1,2}分)?(左右)?"
@@ -180,12 +212,53 @@ def named_businesses(text: str) -> list[str]:
     names.extend(person.group(0) for person in PERSON.finditer(text))
     for match in NAMED.finditer(text):
         before, name = match.group(1), LEADING_WORDS.split(match.group(1))[-1]
-        if len(name) < 2 or INDEFINITE.search(before[: len(before) - len(name)]):
+        # One character names a business only before a kind fit for a name, said whole:
+        # 望山居 (望 + 山居); not 大酒店, 找景区, 云飞索道 (云 + 飞索).
+        single = len(name) == 1 and match.group(2) in NAME_LIKE and not GRADE.fullmatch(name)
+        single = single and bool(WORD_END.match(text, match.end()))
+        if (len(name) < 2 and not single) or INDEFINITE.search(before[: len(before) - len(name)]):
             continue  # 直接拉回酒店, 一家茶叶店: a kind, no name
+        if COUNTED.search(name) or TIME.search(name):
+            continue  # 两张夜游船票, 上周六下午游船
         if not GRADE.fullmatch(name):  # 四星酒店
             names.append(name + match.group(2))
     names.extend(definite.group(1) for definite in DEFINITE.finditer(text))
     return list(dict.fromkeys(name for name in names if len(name) >= 2))
+
+
+def complained_of(text: str, candidates: Sequence[str], places: Sequence[str] = ()) -> str | None:
+    """What the tourist says they complain about (我要投诉碧波游船), when it names a business:
+    one of the candidates, said right after 投诉 or after where it is (投诉云溪古镇里的拾光旅拍)
+    or referred back to (投诉这个旅行社); or an unknown short name said on its own."""
+    for match in COMPLAINED_OF.finditer(text):
+        said = OBJECT.match(text, match.end())
+        if not said:
+            continue
+        whole = thing = said.group(0)
+        for place in sorted(places, key=len, reverse=True):
+            if thing.startswith(place) and len(thing) > len(place):
+                thing = thing[len(place) :]
+                thing = thing[LOCATED.match(thing).end() :]  # type: ignore[union-attr]
+                break
+        thing = NEXT_TO.split(thing)[-1]
+        for told in (thing, whole):
+            named = [c for c in candidates if told.startswith(c)]
+            if named:
+                return max(named, key=len)
+        referred = REFERRED.fullmatch(thing)
+        if referred:
+            kind = referred.group(1)
+            return next((c for c in candidates if c.endswith(kind) and c != kind), None)
+        if KINDS_ONLY.fullmatch(thing) or is_vague(thing):
+            thing = whole  # 投诉青峰山索道: the place's cable car, not any 索道
+        thing = thing.removesuffix("的")
+        if (
+            2 <= len(thing) <= MAX_UNKNOWN_NAME
+            and not NOT_A_NAME.search(thing)
+            and not KIND_FIRST.match(thing)  # 旅行社不按合同走: a kind and what it did
+        ):
+            return thing
+    return None
 
 
 def names_outright(text: str) -> bool:
@@ -228,12 +301,13 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
     # its fragment, and a synonym the tourist never said (游船 → 翠湖游船公司) gives way to one.
     said = [b for b in businesses if b in text and not any(b in n and b != n for n in named)]
     candidates = list(dict.fromkeys([*said, *named])) or businesses[:1]
-    complained = [
-        c for c in candidates for m in COMPLAINED_OF.finditer(text) if text.find(c) == m.end()
-    ]
+    complained = complained_of(text, candidates, places)
+    # Where the tourists stayed is the setting, unless it is all the story names.
+    settings = [c for c in candidates if c in text and LODGED.search(text[: text.find(c)])]
+    candidates = [c for c in candidates if c not in settings] or candidates
     cue = cue_position(text)
     if complained:
-        business: str | None = complained[0]  # 投诉雲溪假日旅行社, whatever else the story names
+        business: str | None = complained  # 投诉雲溪假日旅行社, whatever else the story names
     elif candidates and cue is not None:
         business = min(
             candidates, key=lambda c: abs(text.find(c) - cue) if c in text else len(text)
@@ -251,13 +325,18 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
     return role
 
 
+def in_figures(text: str) -> str:
+    """Numbers read out in words written in figures: 一八六 二三四五 → 186 2345."""
+    return SPOKEN_NUMBER.sub(lambda number: number.group(0).translate(DIGITS), text)
+
+
 def find_phone(text: str) -> str | None:
-    match = PHONE.search(text.replace(" ", "").replace("-", ""))
+    match = PHONE.search(in_figures(text).replace(" ", "").replace("-", ""))
     return match.group(0) if match else None
 
 
 def looks_like_phone(text: str) -> bool:
-    return bool(PHONE_LIKE.search(text))
+    return bool(PHONE_LIKE.search(in_figures(text)))
 
 
 def find_time(text: str) -> str | None:

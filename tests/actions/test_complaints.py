@@ -1,6 +1,6 @@
 import copy
 
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.complaints import (
@@ -139,3 +139,101 @@ async def test_the_work_order_keeps_the_tourists_own_characters() -> None:
     assert slots["place"] == "云溪大酒店"
     assert slots["category"] == "退费纠纷"
     assert slots["description"] == "雲溪大酒店押金不退"
+
+
+async def validated(message: dict[str, object], **slots: object) -> dict[str, object]:
+    """The slots the form sets for ``message``, with the form already holding ``slots``."""
+    tracker = saved_tracker("complaint_first_message")
+    tracker.latest_message = {"entities": [], **message}
+    tracker.slots = {**tracker.slots, **slots}
+    events = await ValidateComplaintForm().run(CollectingDispatcher(), tracker, FORM_DOMAIN)
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+async def test_who_answered_with_yes_files_the_place_the_story_names() -> None:
+    story = "昨天在观音洞里面灯全灭了，台阶又湿又滑，好几个老人摔倒了，电话13975310286"
+    asked = {"target": None, "description": story, "place": None, "requested_slot": "target"}
+    for said in ("确认提交", "嗯 对 没问题"):
+        slots = await validated({"text": said, "intent": {"name": "affirm"}}, **asked)
+        assert slots["target"] == "观音洞"
+    slots = await validated({"text": "不知道叫什么", "intent": {"name": "inform"}}, **asked)
+    assert slots["target"] == "观音洞"
+    unplaced = {**asked, "description": "服务员态度特别差，说爱吃不吃"}
+    slots = await validated({"text": "对", "intent": {"name": "affirm"}}, **unplaced)
+    assert slots["target"] == "未说明（见事情经过）"
+
+
+async def test_where_and_when_answered_with_yes_or_dont_know_are_filed_as_told() -> None:
+    story = "昨天在观音洞里面灯全灭了，台阶又湿又滑，电话13975310286"
+    held = {"target": "观音洞景区", "description": story, "incident_time": None}
+    slots = await validated(
+        {"text": "确认", "intent": {"name": "affirm"}}, **held, place=None, requested_slot="place"
+    )
+    assert slots["place"] == "观音洞"
+    slots = await validated(
+        {"text": "记不得了", "intent": {"name": "inform"}},
+        **held,
+        place="观音洞",
+        requested_slot="incident_time",
+    )
+    assert slots["incident_time"] == "未说明（见事情经过）"
+
+
+async def test_where_the_group_met_is_not_where_it_happened() -> None:
+    text = "早上在云溪北站集合上车，导游把我们拉到云溪特产商城里面一家玉器店，把门一关不买不让走"
+    entities = [
+        {"entity": "place", "value": "云溪北站"},
+        {"entity": "business", "value": "云溪特产商城"},
+    ]
+    slots = await validated(
+        {"text": text, "intent": {"name": "complain"}, "entities": entities},
+        target=None,
+        place=None,
+        requested_slot=None,
+    )
+    assert slots["place"] == "云溪特产商城"
+
+
+async def test_a_place_keeps_its_gate() -> None:
+    slots = await validated(
+        {"text": "地点说错了 不是翠湖 是云溪古镇东门外面那个银饰城", "intent": {"name": "inform"}},
+        target="和美旅行社",
+        place="翠湖公园",
+        requested_slot=None,
+    )
+    assert slots["place"] == "云溪古镇东门"
+    assert "target" not in slots
+
+
+def test_a_grievance_sent_as_a_status_question_starts_the_complaint(services: Services) -> None:
+    tracker = saved_tracker("complaint_confirmed")
+    tracker.slots["complaint_number"] = None
+    tracker.latest_message = {
+        "text": "我在网上订了个民宿，提前五天就取消了，说好全额退款，结果到现在只退了一半，"
+        "客服一直拖着",
+        "intent": {"name": "complaint_status"},
+        "entities": [],
+    }
+    dispatcher = CollectingDispatcher()
+    assert ActionComplaintStatus().run(dispatcher, tracker, DOMAIN) == [
+        FollowupAction("complaint_form")
+    ]
+    assert dispatcher.messages == []
+    asked = {"text": "我的投诉处理得怎么样了", "intent": {"name": "complaint_status"}}
+    tracker.latest_message = asked
+    dispatcher = CollectingDispatcher()
+    assert ActionComplaintStatus().run(dispatcher, tracker, DOMAIN) == []
+    assert "投诉单号" in dispatcher.messages[0]["text"]
+
+
+async def test_more_of_the_story_instead_of_an_answer_joins_the_story() -> None:
+    more = "合同上写的三天两晚 包含五个景点 结果最后一个景点根本没去 导游说时间不够 直接拉回酒店了"
+    slots = await validated(
+        {"text": more, "intent": {"name": "inform"}},
+        target="旅行社",
+        description="我要投诉旅行社不按合同走",
+        place=None,
+        requested_slot="place",
+    )
+    assert slots["description"] == f"我要投诉旅行社不按合同走\n{more}"
+    assert "place" not in slots

@@ -36,6 +36,9 @@ def test_target_names_the_business_and_the_role() -> None:
         ("手机 138-1234-5678", "13812345678"),
         ("12345678901", None),
         ("1381234567", None),
+        ("我电话是一五八零六七三二九一四", "15806732914"),  # read out, as a voice transcript has it
+        ("手机号是幺八六 二三四五 七七零九", "18623457709"),
+        ("一二三四五六", None),
     ],
 )
 def test_find_phone(text: str, phone: str | None) -> None:
@@ -53,6 +56,8 @@ def test_find_phone(text: str, phone: str | None) -> None:
         ("下午3点左右", "下午3点左右"),
         ("前天下午三点在索道站", "前天下午三点"),
         ("晚上十一点半", "晚上十一点半"),
+        ("国庆那几天跟旅行社报了团", "国庆那几天"),
+        ("国庆第二天住青峰山", "国庆第二天"),
     ],
 )
 def test_find_time(text: str, time: str | None) -> None:
@@ -108,6 +113,13 @@ def test_find_time_reads_colloquial_days(text: str, time: str | None) -> None:
         ("我要投诉那家酒店", [], "酒店"),
         ("逍遥游旅行社的导游", ["旅行社"], "逍遥游旅行社（导游）"),  # a fragment widened
         ("云游国际旅行社的导游", ["云游国际旅行社"], "云游国际旅行社（导游）"),
+        ("我要投诉碧波游船。昨天在翠湖码头买了两张夜游船票", [], "碧波游船"),
+        ("我要投诉云溪古镇里的拾光旅拍。当时是住的云溪大酒店推荐去的", [], "拾光旅拍"),
+        ("跟远方假期旅行社的团，被拉到云溪特产商城。我要投诉这个旅行社", [], "远方假期旅行社"),
+        ("投诉青峰山索道，电话13602957741", [], "青峰山索道"),
+        ("我要举报翠湖游船公司，上周六下午游船超载", [], "翠湖游船公司"),
+        ("我要投诉旅行社不按合同走", [], "旅行社"),  # a kind and what it did, not a name
+        ("在张记面馆吃饭，服务员态度差。我们住在旁边的悦来客栈", [], "张记面馆（服务员）"),
     ],
 )
 def test_target_keeps_an_unknown_business_name(
@@ -131,6 +143,10 @@ def test_a_correction_takes_back_what_follows_not() -> None:
         ("订的是带窗的大床房，到了给一间没窗户的小屋，跟订单上写的完全不一样", "合同违约"),
         ("我们打车被宰了", "价格欺诈"),
         ("把门关起来说每个人至少买一件才能出去", "强制购物"),
+        ("货架上标的68一瓶，付款的时候扫了我336，说标签是旧的现在涨价了", "价格欺诈"),
+        ("说好288一晚，退房的时候说节假日要按888算，房间里也没贴价目表", "价格欺诈"),
+        ("一路上爱答不理，还骂骂咧咧的，讲解随便说两句，收了我们三百块", "服务态度"),
+        ("订的湖景大床房，订单写得清清楚楚，到了给我们换成了普通房", "合同违约"),
     ],
 )
 def test_more_category_cues(text: str, category: str) -> None:
@@ -161,6 +177,21 @@ def test_a_verb_before_a_kind_is_not_a_name() -> None:
         ("我要投诉一家茶叶店", None),  # a kind of shop, not its name
         ("叫了她三遍才抬头", None),
         ("合同上写好的住四星级酒店", None),  # a grade is no name
+        ("青峰山南门那边有个揽月山居", "揽月山居"),  # kinds a name may end with
+        ("在翠湖公园东门旁边的湖畔人家吃饭", "湖畔人家"),
+        ("在云溪机场取车，安达租车，合同上写的SUV", "安达租车"),
+        ("坐碧水漂流的竹筏", "碧水漂流"),
+        ("是金桥出租车，车门上印着的", "金桥出租车"),
+        ("住青峰山南门的望山居", "望山居"),  # one character before a kind fit for a name
+        ("玩了一个叫云飞索道的滑索项目", "云飞索道"),
+        ("应该叫腾云飞索，不是云飞索道", "腾云飞索"),
+        ("平台又叫我们找景区", None),  # a verb before a kind
+        ("好几个老人家摔倒了", None),  # a count
+        ("买了两张夜游船票", None),
+        ("老板说这家一直这样", None),
+        ("他居然不理人", None),  # 居 in 居然 is no kind
+        ("前天晚上吃烧烤多收了我两百块", None),  # a time is no name
+        ("上周六下午游船超载", None),
     ],
 )
 def test_names_given_in_other_ways(text: str, name: str | None) -> None:
