@@ -28,7 +28,16 @@ STORY_CHARS = 30  # a status question is short; a grievance told is not
 MORE_STORY_CHARS = 20
 
 MAX_NAME_CHARS = 30
-AGENCY_OR_PERSON = re.compile("旅行社|国旅|旅游公司|" + "|".join(intake.PEOPLE))
+AGENCY = re.compile("|".join(intake.AGENCIES))
+AGENCY_OR_PERSON = re.compile("|".join([*intake.AGENCIES, *intake.PEOPLE]))
+# Kinds of business that are places themselves: 龙潭瀑布停车场 is at 龙潭瀑布, 青峰山索道公司
+# is a company.
+PLACE_KINDS = ("景区", "停车场", "码头", "广场")
+# Places the tourists meant to go to, or did not: 本来还打算接着去观音洞, 观音洞不去了.
+PLANNED_BEFORE = re.compile(r"(打算|准备|计划|本来要|想)[^，。,.！!？?\s]{0,4}$")
+PLANNED_AFTER = re.compile(r"[^，。,.！!？?\s]{0,2}(不去了|没去)")
+# A business others are inside: 云溪特产商城里面一家玉器店.
+CONTAINS = re.compile(r"里面|里头|里|内")
 # A question answered with "I don't know".
 UNKNOWN = re.compile(r"不知道|不清楚|没注意|没看清|不记得|记不得|忘了|没看到")
 UNNAMED = "未说明（见事情经过）"
@@ -68,6 +77,11 @@ def _names(tracker: Tracker, kind: str) -> list[str]:
     return [name for name in known_names(kind) if name in text and len(name) > 2][:1]
 
 
+def _business(target: str | None) -> str:
+    """The business of a target, without the role: 金桥旅行社（导游） → 金桥旅行社."""
+    return (target or "").split("（")[0]
+
+
 def _taken_back(name: str, said: str) -> bool:
     """Named only in what a correction takes back (不是悦来客栈)."""
     return name in said and name not in intake.without_negated(said)
@@ -96,6 +110,12 @@ def _place_in_story(tracker: Tracker) -> str | None:
     story = to_simplified(tracker.get_slot("description") or "")
     known = [place for place in known_names("place") if place in story]
     return tracker.get_slot("place") or min(known, key=story.find, default=None)
+
+
+def _planned(place: str, said: str) -> bool:
+    """Only meant to go there: 本来还打算接着去观音洞, 观音洞不去了."""
+    at = said.find(place)
+    return bool(PLANNED_BEFORE.search(said[:at]) or PLANNED_AFTER.match(said, at + len(place)))
 
 
 def _with_part(place: str, said: str) -> str:
@@ -182,9 +202,8 @@ class ValidateComplaintForm(FormValidationAction):
             # A named business said later replaces the target, but a shop the guide took them
             # to does not replace the guide's agency.
             better = bool(businesses) and not answering_place and not intake.is_vague(target)
-            better = better and not (
-                AGENCY_OR_PERSON.search(current or "") and not AGENCY_OR_PERSON.search(target or "")
-            )
+            agency_kept = AGENCY.search(_business(current)) and not AGENCY.search(target or "")
+            better = better and not agency_kept
         if target and (not current or renamed or better):
             return {"target": target}
         # A place named as the answer is the target (a museum's cloakroom); a phone or a time
@@ -227,9 +246,13 @@ class ValidateComplaintForm(FormValidationAction):
             for p in dict.fromkeys([*_names(tracker, "place"), *known])
             # 青峰山 in 青峰山索道公司 is the company's name; in 青峰山景区 it is the place.
             if not _taken_back(p, said)
-            and not any(p in n and p != n and not n.endswith("景区") for n in named)
+            and not any(p in n and p != n and not n.endswith(PLACE_KINDS) for n in named)
             and not any(p in k and p != k for k in known)  # 翠湖 in 翠湖公园
         ]
+        told = intake.without_negated(said)
+        if intake.correcting(said):  # 不是北站，是云溪机场: a synonym of what is taken back
+            tagged = [p for p in tagged if p in told] or tagged
+        tagged = [p for p in tagged if not _planned(p, said)] or tagged
         # A place we know beats a word the NLU guessed is one (竹筏); where the group met
         # (在云溪北站集合) is not where it happened while another place is said.
         tagged = [p for p in tagged if p in known_names("place")] or tagged
@@ -242,7 +265,8 @@ class ValidateComplaintForm(FormValidationAction):
             if not AGENCY_OR_PERSON.search(business)
         ]
         at = [b for b in businesses if said.find(b) > 0 and said[said.find(b) - 1] == "在"]
-        places = [p for p in tagged if p not in met] or at or businesses or met
+        around = [b for b in businesses if CONTAINS.match(said, said.find(b) + len(b))]
+        places = [p for p in tagged if p not in met] or around or at or businesses or met
         correcting = intake.correcting(said)
         if places and (not tracker.get_slot("place") or tagged or correcting):
             # Of several places, the one told nearest to what went wrong.
@@ -308,7 +332,7 @@ class ActionAskConfirmation(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        if tracker.latest_message.get("intent", {}).get("name") == "deny":
+        if _intent(tracker) == "deny" and not _changed_by_latest_message(tracker):
             dispatcher.utter_message(
                 text="好的，请直接告诉我要修改的内容，例如“手机号是13812345678”或“地点是翠湖公园”。"
             )
@@ -322,6 +346,16 @@ class ActionAskConfirmation(Action):
             ],
         )
         return []
+
+
+def _changed_by_latest_message(tracker: Tracker) -> bool:
+    """Whether the latest message set a field of the form (不对 是15657839402 did; 不对 did not)."""
+    events = tracker.events
+    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=-1)
+    return any(
+        e.get("event") == "slot" and e.get("name") in FORM_SLOTS[:-1]
+        for e in events[last_user + 1 :]
+    )
 
 
 class ActionSubmitComplaint(Action):

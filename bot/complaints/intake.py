@@ -64,6 +64,7 @@ KINDS = (
     "影楼", "摄影", "工作室", "俱乐部", "专线", "旅馆", "旅店", "招待所", "风景区", "景区",
     "山居", "人家", "小筑", "驿站", "酒楼", "排档", "土特产", "特产", "银饰",
     "租车", "车行", "出租车", "漂流", "游船", "索道", "飞索", "滑索", "乐园", "旅拍", "市场",
+    "寄存点", "寄存处", "服务点", "租赁点",
     "店", "馆", "铺", "阁", "轩", "坊", "苑", "城", "楼", "居",
 )  # fmt: skip
 # A kind that is also part of everyday words: 楼上, 居然.
@@ -75,6 +76,8 @@ KIND = "|".join(  # longest first: 玉器店 before 店
     kind + (f"(?![{NOT_BEFORE[kind]}])" if kind in NOT_BEFORE else "")
     for kind in sorted(KINDS, key=len, reverse=True)
 )
+# Words before a kind that say what it is, not which: 旅游专线, 观光车队, 景区停车场.
+GENERIC = ("旅游", "观光", "游客", "当地", "本地", "景区", "公共", "收费", "免费", "正规")
 NAME_LIKE = ("山居", "山庄", "山房", "小筑", "人家", "酒家", "茶庄", "客栈", "酒楼")
 WORD_END = re.compile(r"[^\u4e00-\u9fff]|的|$")
 KINDS_ONLY = re.compile(f"(?:{KIND})+")
@@ -122,6 +125,10 @@ KIND_FIRST = re.compile("|".join([KIND, *ROLES, *PEOPLE]))
 NOT_A_NAME = re.compile(r"问题|情况|事|一个|一家|个|他们|你们|这里|那里|[我你他她它吗呢吧啊了]")
 # The one already named, referred back to: 我要投诉这个旅行社.
 REFERRED = re.compile(r"(?:这个|这家|那个|那家|该)(.+)")
+OPERATOR_BEFORE = re.compile(r"(经营|运营|承包|管理)的?是$|由$|属于$")
+OPERATOR_AFTER = re.compile(r"派的|派来的|安排的|经营的|运营的|承包的|的车")
+# Roles that belong to the place they work at: 青峰山（景区）, 观音洞（工作人员）.
+PLACE_ROLES = ("景区", "工作人员", "讲解员", "售票员", "售票处", "保安", "索道", "缆车", "观光车")
 # Where the tourists stayed is told as a setting: 我们住在旁边的悦来客栈.
 LODGED = re.compile(r"住(?:在|的是|的|进了?|了)?(?:旁边的|附近的|隔壁的|对面的)?$")
 REPORTING = re.compile(r"反[映应]|投诉|举报|维权|给个说法|讨个说法|没人管|管不管")
@@ -220,7 +227,7 @@ def named_businesses(text: str) -> list[str]:
             continue  # 直接拉回酒店, 一家茶叶店: a kind, no name
         if COUNTED.search(name) or TIME.search(name):
             continue  # 两张夜游船票, 上周六下午游船
-        if not GRADE.fullmatch(name):  # 四星酒店
+        if not GRADE.fullmatch(name) and name not in GENERIC:  # 四星酒店, 旅游专线
             names.append(name + match.group(2))
     names.extend(definite.group(1) for definite in DEFINITE.finditer(text))
     return list(dict.fromkeys(name for name in names if len(name) >= 2))
@@ -301,7 +308,12 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
     # its fragment, and a synonym the tourist never said (游船 → 翠湖游船公司) gives way to one.
     said = [b for b in businesses if b in text and not any(b in n and b != n for n in named)]
     candidates = list(dict.fromkeys([*said, *named])) or businesses[:1]
-    complained = complained_of(text, candidates, places)
+    # A kind (玉器店) gives way to a name (金桥旅行社).
+    candidates = [c for c in candidates if not is_vague(c)] or candidates
+    # Who runs it or sent them is whom the case officer writes to: 经营的是青竹漂流公司,
+    # 讲解员是云溪文博讲解服务中心派的, 是通达旅游专线的车.
+    operators = [c for c in candidates if c in text and operated_by(text, c)]
+    complained = operators[0] if operators else complained_of(text, candidates, places)
     # Where the tourists stayed is the setting, unless it is all the story names.
     settings = [c for c in candidates if c in text and LODGED.search(text[: text.find(c)])]
     candidates = [c for c in candidates if c not in settings] or candidates
@@ -322,7 +334,17 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
     role = min(roles, key=lambda r: abs(rest.index(r) - at)) if roles else None
     if business:
         return f"{business}（{role}）" if role else business
+    if role in PLACE_ROLES and places:
+        # 就是青峰山景区嘛, 观音洞的工作人员: the place is whom it concerns.
+        place = min(places, key=lambda p: (abs(text.find(p) - rest.find(role)), -len(p)))
+        return place if place.endswith(role) else f"{place}（{role}）"
     return role
+
+
+def operated_by(text: str, name: str) -> bool:
+    """Whether the text says ``name`` runs the thing or sent the person (经营的是…, …派的)."""
+    at = text.find(name)
+    return bool(OPERATOR_BEFORE.search(text[:at]) or OPERATOR_AFTER.match(text, at + len(name)))
 
 
 def in_figures(text: str) -> str:

@@ -5,6 +5,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.complaints import (
     FORM_SLOTS,
+    ActionAskConfirmation,
     ActionComplaintStatus,
     ActionSubmitComplaint,
     ValidateComplaintForm,
@@ -237,3 +238,46 @@ async def test_more_of_the_story_instead_of_an_answer_joins_the_story() -> None:
     )
     assert slots["description"] == f"我要投诉旅行社不按合同走\n{more}"
     assert "place" not in slots
+
+
+async def test_a_place_only_planned_or_taken_back_is_not_where_it_happened() -> None:
+    text = "我们下午去了龙潭瀑布，本来还打算接着去观音洞的，结果栈道护栏松了差点出事"
+    slots = await validated(
+        {"text": text, "intent": {"name": "complain"}}, place=None, requested_slot=None
+    )
+    assert slots["place"] == "龙潭瀑布"
+    correction = "哦不对，地方说错了，不是北站，是云溪机场旁边那家驿家快捷酒店"
+    entities = [{"entity": "place", "value": "云溪北站"}]  # the synonym of 北站
+    slots = await validated(
+        {"text": correction, "intent": {"name": "inform"}, "entities": entities},
+        place="云溪北站",
+        requested_slot="confirmation",
+    )
+    assert slots["place"] == "云溪机场"
+
+
+async def test_a_business_others_are_inside_is_the_place() -> None:
+    text = "导游把我们拉到云溪特产商城里面一家玉器店，不买不让走"
+    entities = [{"entity": "business", "value": "云溪特产商城"}]
+    slots = await validated(
+        {"text": text, "intent": {"name": "complain"}, "entities": entities},
+        place=None,
+        requested_slot=None,
+    )
+    assert slots["place"] == "云溪特产商城"
+
+
+def test_a_no_that_corrects_a_field_shows_the_summary_again() -> None:
+    tracker = saved_tracker("complaint_first_message")
+    tracker.latest_message = {"text": "不对 是15657839402", "intent": {"name": "deny"}}
+    tracker.events = [
+        {"event": "user", "text": "不对 是15657839402"},
+        {"event": "slot", "name": "phone", "value": "15657839402"},
+    ]
+    dispatcher = CollectingDispatcher()
+    ActionAskConfirmation().run(dispatcher, tracker, DOMAIN)
+    assert "请核对" in dispatcher.messages[0]["text"]
+    tracker.events = [{"event": "user", "text": "不对"}]
+    dispatcher = CollectingDispatcher()
+    ActionAskConfirmation().run(dispatcher, tracker, DOMAIN)
+    assert "要修改的内容" in dispatcher.messages[0]["text"]

@@ -189,6 +189,7 @@ def test_a_verb_before_a_kind_is_not_a_name() -> None:
         ("好几个老人家摔倒了", None),  # a count
         ("买了两张夜游船票", None),
         ("老板说这家一直这样", None),
+        ("上山前在顺心行李寄存点存了一个箱子", "顺心行李寄存点"),
         ("他居然不理人", None),  # 居 in 居然 is no kind
         ("前天晚上吃烧烤多收了我两百块", None),  # a time is no name
         ("上周六下午游船超载", None),
@@ -206,8 +207,23 @@ def test_the_business_complained_of_is_the_target() -> None:
 def test_a_known_place_is_no_business() -> None:
     text = "导游是环宇国旅的，把我们拉到汽车客运总站旁边的小旅馆"
     assert intake.find_target(text, [], ["汽车客运总站"]) == "环宇国旅（导游）"
-    text = "我想说下云溪博物馆讲解员的事"
-    assert intake.find_target(text, [], ["云溪博物馆"]) == "讲解员"
+    text = "我想说下云溪博物馆讲解员的事"  # the place's own staff: the place is whom it concerns
+    assert intake.find_target(text, [], ["云溪博物馆"]) == "云溪博物馆（讲解员）"
+    assert intake.find_target("就是青峰山景区嘛", [], ["青峰山景区", "青峰山"]) == "青峰山景区"
+
+
+@pytest.mark.parametrize(
+    ("text", "businesses", "target"),
+    [
+        ("我要投诉万亩竹海的竹筏漂流，经营的是青竹漂流公司", [], "青竹漂流公司"),
+        ("讲解员玩手机。讲解员是云溪文博讲解服务中心派的", [], "云溪文博讲解服务中心（讲解员）"),
+        ("金桥旅行社派的那个导游说青峰山脚下有个玉器店必须进去", ["玉器店"], "金桥旅行社（导游）"),
+        ("是通达旅游专线的车", [], "通达旅游专线"),
+        ("我们坐的旅游专线大巴，包忘在车上了", [], None),  # 旅游专线 says what, not which
+    ],
+)
+def test_who_runs_it_or_sent_them(text: str, businesses: list[str], target: str | None) -> None:
+    assert intake.find_target(text, businesses) == target
 
 
 def test_the_role_said_nearest_to_the_business_is_its_role() -> None:
