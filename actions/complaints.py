@@ -33,9 +33,6 @@ AGENCY_OR_PERSON = re.compile("|".join([*intake.AGENCIES, *intake.PEOPLE]))
 # Kinds of business that are places themselves: 龙潭瀑布停车场 is at 龙潭瀑布, 青峰山索道公司
 # is a company.
 PLACE_KINDS = ("景区", "停车场", "码头", "广场")
-# Places the tourists meant to go to, or did not: 本来还打算接着去观音洞, 观音洞不去了.
-PLANNED_BEFORE = re.compile(r"(打算|准备|计划|本来要|想)[^，。,.！!？?\s]{0,4}$")
-PLANNED_AFTER = re.compile(r"[^，。,.！!？?\s]{0,2}(不去了|没去)")
 # A business others are inside: 云溪特产商城里面一家玉器店.
 CONTAINS = re.compile(r"里面|里头|里|内")
 # A question answered with "I don't know".
@@ -110,12 +107,6 @@ def _place_in_story(tracker: Tracker) -> str | None:
     story = to_simplified(tracker.get_slot("description") or "")
     known = [place for place in known_names("place") if place in story]
     return tracker.get_slot("place") or min(known, key=story.find, default=None)
-
-
-def _planned(place: str, said: str) -> bool:
-    """Only meant to go there: 本来还打算接着去观音洞, 观音洞不去了."""
-    at = said.find(place)
-    return bool(PLANNED_BEFORE.search(said[:at]) or PLANNED_AFTER.match(said, at + len(place)))
 
 
 def _with_part(place: str, said: str) -> str:
@@ -203,7 +194,8 @@ class ValidateComplaintForm(FormValidationAction):
             # to does not replace the guide's agency.
             better = bool(businesses) and not answering_place and not intake.is_vague(target)
             agency_kept = AGENCY.search(_business(current)) and not AGENCY.search(target or "")
-            better = better and not agency_kept
+            shorter = _business(current).startswith(_business(target))  # 青峰山索道(公司)
+            better = better and not agency_kept and not shorter
         if target and (not current or renamed or better):
             return {"target": target}
         # A place named as the answer is the target (a museum's cloakroom); a phone or a time
@@ -246,13 +238,13 @@ class ValidateComplaintForm(FormValidationAction):
             for p in dict.fromkeys([*_names(tracker, "place"), *known])
             # 青峰山 in 青峰山索道公司 is the company's name; in 青峰山景区 it is the place.
             if not _taken_back(p, said)
-            and not any(p in n and p != n and not n.endswith(PLACE_KINDS) for n in named)
+            and not any(p in n and not n.endswith((p, *PLACE_KINDS)) for n in named)
             and not any(p in k and p != k for k in known)  # 翠湖 in 翠湖公园
         ]
         told = intake.without_negated(said)
         if intake.correcting(said):  # 不是北站，是云溪机场: a synonym of what is taken back
             tagged = [p for p in tagged if p in told] or tagged
-        tagged = [p for p in tagged if not _planned(p, said)] or tagged
+        tagged = [p for p in tagged if not intake.planned(p, said)] or tagged
         # A place we know beats a word the NLU guessed is one (竹筏); where the group met
         # (在云溪北站集合) is not where it happened while another place is said.
         tagged = [p for p in tagged if p in known_names("place")] or tagged

@@ -64,7 +64,7 @@ KINDS = (
     "影楼", "摄影", "工作室", "俱乐部", "专线", "旅馆", "旅店", "招待所", "风景区", "景区",
     "山居", "人家", "小筑", "驿站", "酒楼", "排档", "土特产", "特产", "银饰",
     "租车", "车行", "出租车", "漂流", "游船", "索道", "飞索", "滑索", "乐园", "旅拍", "市场",
-    "寄存点", "寄存处", "服务点", "租赁点",
+    "寄存点", "寄存处", "服务点", "租赁点", "栈道", "滑道", "吊桥",
     "店", "馆", "铺", "阁", "轩", "坊", "苑", "城", "楼", "居",
 )  # fmt: skip
 # A kind that is also part of everyday words: 楼上, 居然.
@@ -125,6 +125,8 @@ KIND_FIRST = re.compile("|".join([KIND, *ROLES, *PEOPLE]))
 NOT_A_NAME = re.compile(r"问题|情况|事|一个|一家|个|他们|你们|这里|那里|[我你他她它吗呢吧啊了]")
 # The one already named, referred back to: 我要投诉这个旅行社.
 REFERRED = re.compile(r"(?:这个|这家|那个|那家|该)(.+)")
+PLANNED_BEFORE = re.compile(r"(打算|准备|计划|本来要|想)[^，。,.！!？?\s]{0,4}$")
+PLANNED_AFTER = re.compile(r"[^，。,.！!？?\s]{0,2}(不去了|没去)")
 OPERATOR_BEFORE = re.compile(r"(经营|运营|承包|管理)的?是$|由$|属于$")
 OPERATOR_AFTER = re.compile(r"派的|派来的|安排的|经营的|运营的|承包的|的车")
 # Roles that belong to the place they work at: 青峰山（景区）, 观音洞（工作人员）.
@@ -213,7 +215,7 @@ def named_businesses(text: str) -> list[str]:
     “明月楼酒家”的饭店), named outright (店名叫…), a role's name (导游小罗), names before their
     kind (逍遥游旅行社, 山水人家农家乐), a definite shop (那家阿香米线). 一家茶叶店 is a kind of
     shop, not a name."""
-    names = [q.group(1) for q in QUOTED.finditer(text) if not SPEECH.search(q.group(1))]
+    names = quoted_names(text)
     for naming in NAMING.finditer(text):
         names.append(NAME_ENDS.split(naming.group(1))[0])
     names.extend(person.group(0) for person in PERSON.finditer(text))
@@ -269,8 +271,13 @@ def complained_of(text: str, candidates: Sequence[str], places: Sequence[str] = 
 
 
 def names_outright(text: str) -> bool:
-    """The tourist says what the business is called (店名叫…, 叫“…”): it beats a guess."""
-    return bool(NAMING.search(text) or QUOTED.search(text))
+    """The tourist says what the business is called (店名叫…, 叫“…”): it beats a guess. A
+    remark quoted (「没看我忙着吗」) names nothing."""
+    return bool(NAMING.search(text) or quoted_names(text))
+
+
+def quoted_names(text: str) -> list[str]:
+    return [q.group(1) for q in QUOTED.finditer(text) if not SPEECH.search(q.group(1))]
 
 
 def same_trade(vague: str, name: str) -> bool:
@@ -304,6 +311,9 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
         for name in named_businesses(text)
         if not any(name in place or name.endswith(place) for place in places)
     ]
+    # Where it happened, not 博物馆 in 云溪博物馆 nor a place only planned (打算去观音洞).
+    places = [p for p in places if not any(p in q and p != q for q in places)]
+    places = [p for p in places if not planned(p, text)] or places
     # Known names the tourist said, then unknown names; a known name inside an unknown one is
     # its fragment, and a synonym the tourist never said (游船 → 翠湖游船公司) gives way to one.
     said = [b for b in businesses if b in text and not any(b in n and b != n for n in named)]
@@ -326,6 +336,8 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
         )
     else:
         business = candidates[0] if candidates else None
+    if business:  # a name said short of one we know: 投诉青峰山索道 is 青峰山索道公司
+        business = next((b for b in businesses if b.startswith(business)), business)
     rest = text.replace(business, " " * len(business)) if business else text
     # After a business only a person is worth adding (its 导游), not another kind of business;
     # the one said nearest to the business (车和司机都还行…金桥旅行社派的那个导游 → 导游).
@@ -339,6 +351,14 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
         place = min(places, key=lambda p: (abs(text.find(p) - rest.find(role)), -len(p)))
         return place if place.endswith(role) else f"{place}（{role}）"
     return role
+
+
+def planned(place: str, text: str) -> bool:
+    """Only meant to go there, or did not: 本来还打算接着去观音洞, 观音洞不去了."""
+    return any(
+        PLANNED_BEFORE.search(text[: at.start()]) or PLANNED_AFTER.match(text, at.end())
+        for at in re.finditer(re.escape(place), text)
+    )
 
 
 def operated_by(text: str, name: str) -> bool:

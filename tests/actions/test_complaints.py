@@ -246,6 +246,14 @@ async def test_a_place_only_planned_or_taken_back_is_not_where_it_happened() -> 
         {"text": text, "intent": {"name": "complain"}}, place=None, requested_slot=None
     )
     assert slots["place"] == "龙潭瀑布"
+    text = "行程包含云溪博物馆和观音洞两个景点，在云溪博物馆参观完，导游说观音洞不去了"
+    entities = [{"entity": "place", "value": "观音洞"}]
+    slots = await validated(
+        {"text": text, "intent": {"name": "complain"}, "entities": entities},
+        place=None,
+        requested_slot=None,
+    )
+    assert slots["place"] == "云溪博物馆"
     correction = "哦不对，地方说错了，不是北站，是云溪机场旁边那家驿家快捷酒店"
     entities = [{"entity": "place", "value": "云溪北站"}]  # the synonym of 北站
     slots = await validated(
@@ -281,3 +289,13 @@ def test_a_no_that_corrects_a_field_shows_the_summary_again() -> None:
     dispatcher = CollectingDispatcher()
     ActionAskConfirmation().run(dispatcher, tracker, DOMAIN)
     assert "要修改的内容" in dispatcher.messages[0]["text"]
+
+
+async def test_a_known_business_is_not_cut_short_by_a_later_mention() -> None:
+    entities = [{"entity": "business", "value": "青峰山索道公司"}]
+    slots = await validated(
+        {"text": "青峰山索道下站的寄存柜", "intent": {"name": "inform"}, "entities": entities},
+        target="青峰山索道公司",
+        requested_slot="incident_time",
+    )
+    assert "target" not in slots

@@ -117,6 +117,7 @@ def test_find_time_reads_colloquial_days(text: str, time: str | None) -> None:
         ("我要投诉云溪古镇里的拾光旅拍。当时是住的云溪大酒店推荐去的", [], "拾光旅拍"),
         ("跟远方假期旅行社的团，被拉到云溪特产商城。我要投诉这个旅行社", [], "远方假期旅行社"),
         ("投诉青峰山索道，电话13602957741", [], "青峰山索道"),
+        ("投诉青峰山索道，电话13602957741", ["青峰山索道公司"], "青峰山索道公司"),  # a known name
         ("我要举报翠湖游船公司，上周六下午游船超载", [], "翠湖游船公司"),
         ("我要投诉旅行社不按合同走", [], "旅行社"),  # a kind and what it did, not a name
         ("在张记面馆吃饭，服务员态度差。我们住在旁边的悦来客栈", [], "张记面馆（服务员）"),
@@ -210,6 +211,17 @@ def test_a_known_place_is_no_business() -> None:
     text = "我想说下云溪博物馆讲解员的事"  # the place's own staff: the place is whom it concerns
     assert intake.find_target(text, [], ["云溪博物馆"]) == "云溪博物馆（讲解员）"
     assert intake.find_target("就是青峰山景区嘛", [], ["青峰山景区", "青峰山"]) == "青峰山景区"
+    text = "去了龙潭瀑布，本来还打算去观音洞的，结果在那个凌云玻璃栈道差点出事，工作人员说没事"
+    assert intake.find_target(text, [], ["龙潭瀑布", "观音洞"]) == "凌云玻璃栈道（工作人员）"
+    text = "行程包含云溪博物馆和观音洞，观音洞不去了，云溪博物馆的讲解员也很敷衍"
+    places = ["云溪博物馆", "博物馆", "观音洞"]
+    assert intake.find_target(text, [], places) == "云溪博物馆（讲解员）"
+    assert intake.planned("观音洞", text) and not intake.planned("云溪博物馆", text)
+
+
+def test_a_remark_quoted_names_nothing() -> None:
+    assert intake.names_outright("店名叫茗香阁茶庄") and intake.names_outright("叫“明月楼”的饭店")
+    assert not intake.names_outright("她还说「没看我忙着吗」")
 
 
 @pytest.mark.parametrize(
