@@ -206,6 +206,7 @@ class ValidateComplaintForm(FormValidationAction):
             and len(answer) <= MAX_NAME_CHARS  # a story is not a name
             and not intake.looks_like_phone(answer)  # 手机 138 2604 71953 answers no who
             and not intake.find_time(answer)
+            and not _corrects_another_field(answer, "target")  # 地点我说错了…
         ):
             return {"target": answer}
         if _told_already(tracker, "target"):

@@ -20,9 +20,10 @@ class ActionAnswerFaq(Action):
     ) -> list[dict[str, Any]]:
         text = tracker.latest_message.get("text") or ""
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if intake.reads_like_complaint(text) and (intent == "inform" or intake.find_phone(text)):
-            # An incident told as details (`inform`), or as a question that leaves a mobile
-            # number to be called back on: the complaint form takes it all in.
+        callback = intake.leaves_a_number(text)
+        if intake.reads_like_complaint(text) and (intent == "inform" or callback):
+            # An incident told as details (`inform`), or as a question that leaves a number to
+            # be called back on: the complaint form takes it all in.
             return [FollowupAction("complaint_form")]
         channel = channel_of(tracker.latest_message)
         result = services().kb.search(text, k=3)

@@ -64,7 +64,7 @@ KINDS = (
     "影楼", "摄影", "工作室", "俱乐部", "专线", "旅馆", "旅店", "招待所", "风景区", "景区",
     "山居", "人家", "小筑", "驿站", "酒楼", "排档", "土特产", "特产", "银饰",
     "租车", "车行", "出租车", "漂流", "游船", "索道", "飞索", "滑索", "乐园", "旅拍", "市场",
-    "寄存点", "寄存处", "服务点", "租赁点", "栈道", "滑道", "吊桥",
+    "寄存点", "寄存处", "服务点", "租赁点", "栈道", "滑道", "吊桥", "茶舍", "茶室", "筏队", "船队",
     "店", "馆", "铺", "阁", "轩", "坊", "苑", "城", "楼", "居",
 )  # fmt: skip
 # A kind that is also part of everyday words: 楼上, 居然.
@@ -145,12 +145,13 @@ CORRECTED_FIELDS = {
     }.items()
 }
 CORRECTION = re.compile(r"说错|不是|不对|改成|改为|应该是|更正|搞错|弄错")
-NEGATED = re.compile(r"(而)?不是[^，。,.！!？?；;\s]*")  # voice transcripts pause with spaces
+NEGATED = re.compile(r"(而)?不[是在][^，。,.！!？?；;\s]*")  # voice transcripts pause with spaces
 PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 # A number read out in words, as voice transcripts write it: 一五八零六七三二九一四.
 SPOKEN_DIGIT = "零〇一二三四五六七八九幺两"
 SPOKEN_NUMBER = re.compile(f"[{SPOKEN_DIGIT}](?:[\\s-]?[{SPOKEN_DIGIT}]){{6,}}")
 DIGITS = str.maketrans(SPOKEN_DIGIT, "0012345678912")
+CALLBACK = re.compile(r"(?<!\d)[01]\d{9,11}(?!\d)")
 PHONE_LIKE = re.compile(r"\d[\d\s-]{5,}\d")
 HOUR = r"(\d{1,2}|[一二两三四五六七八九十]{1,3})"  # 3点 or 三点
 WEEKDAY = r"(周|星期|礼拜)[一二三四五六日天]"
@@ -186,12 +187,12 @@ def cue_position(text: str) -> int | None:
 
 def reads_like_complaint(text: str) -> bool:
     """A story of something that went wrong, told without the word 投诉: a complaint
-    category's cue or a word of reporting (反映个情况), plus a phone number, or plus both a
-    time and who did it."""
+    category's cue or a word of reporting (反映个情况), plus a number to call back (even a
+    landline or a mistyped mobile: the form asks again), or plus both a time and who did it."""
     category = classify_category(text)
     if category in (None, "其他") and not REPORTING.search(text):
         return False
-    return bool(find_phone(text)) or (
+    return leaves_a_number(text) or (
         find_time(text) is not None and any(role in text for role in ROLES)
     )
 
@@ -379,6 +380,12 @@ def find_phone(text: str) -> str | None:
 
 def looks_like_phone(text: str) -> bool:
     return bool(PHONE_LIKE.search(in_figures(text)))
+
+
+def leaves_a_number(text: str) -> bool:
+    """A number to be called back on, valid or not: a mobile (a digit too many or too few) or
+    a landline (0871-6532 8874); not a date or a price."""
+    return bool(CALLBACK.search(in_figures(text).replace(" ", "").replace("-", "")))
 
 
 def find_time(text: str) -> str | None:

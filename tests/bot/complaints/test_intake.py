@@ -191,6 +191,8 @@ def test_a_verb_before_a_kind_is_not_a_name() -> None:
         ("买了两张夜游船票", None),
         ("老板说这家一直这样", None),
         ("上山前在顺心行李寄存点存了一个箱子", "顺心行李寄存点"),
+        ("这周二晚上在云间茶舍喝茶", "云间茶舍"),
+        ("坐碧水竹筏队的竹筏", "碧水竹筏队"),
         ("他居然不理人", None),  # 居 in 居然 is no kind
         ("前天晚上吃烧烤多收了我两百块", None),  # a time is no name
         ("上周六下午游船超载", None),
@@ -275,3 +277,18 @@ def test_a_reported_story_with_a_phone_reads_like_a_complaint() -> None:
     story = "我想反应个情况。行李寄存点把我们的箱子弄丢了，我电话15290483716"
     assert intake.reads_like_complaint(story)
     assert not intake.reads_like_complaint("行李寄存点在哪，我电话15290483716")
+    landline = "上周五住的归雁旅馆，卫生间地上全是头发，被子发霉。联系电话 0871-6532 8874"
+    assert intake.reads_like_complaint(landline)  # the form asks for a mobile
+    assert intake.reads_like_complaint("我要投诉汤泉里，说好的不能退钱，电话138057129934")
+    assert not intake.reads_like_complaint("2026-11-28的门票能退吗")  # a date is no number
+
+
+@pytest.mark.parametrize(
+    ("said", "taken_back"),
+    [
+        ("茶舍不在望月楼那边，是在云溪古镇东门", "望月楼"),
+        ("是竹林雅居民宿，不是悦来客栈", "悦来客栈"),
+    ],
+)
+def test_what_a_correction_takes_back(said: str, taken_back: str) -> None:
+    assert taken_back not in intake.without_negated(said)
