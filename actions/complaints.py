@@ -1,3 +1,4 @@
+import functools
 import re
 from functools import lru_cache
 from typing import Any
@@ -232,14 +233,21 @@ class ValidateComplaintForm(FormValidationAction):
         said = _said(tracker)
         if tracker.get_slot("place") and _corrects_another_field(said, "place"):
             return {}  # 手机号说错了，是… names no place
-        named = intake.named_businesses(intake.without_negated(said))
         known = [p for p in known_names("place") if p in said]
+        named = [
+            n
+            for n in intake.named_businesses(intake.without_negated(said))
+            if not intake.straddles(n, known)
+        ]
+        companies = [n for n in named if not n.endswith(PLACE_KINDS) and n not in known]
+        outside = functools.reduce(lambda text, n: text.replace(n, "、"), companies, said)
         tagged = [
             p
             for p in dict.fromkeys([*_names(tracker, "place"), *known])
-            # 青峰山 in 青峰山索道公司 is the company's name; in 青峰山景区 it is the place.
+            # 青峰山 said only in 青峰山索道公司 is the company's name; in 青峰山景区 it is the
+            # place.
             if not _taken_back(p, said)
-            and not any(p in n and not n.endswith((p, *PLACE_KINDS)) for n in named)
+            and p in outside
             and not any(p in k and p != k for k in known)  # 翠湖 in 翠湖公园
         ]
         told = intake.without_negated(said)

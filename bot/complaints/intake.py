@@ -112,7 +112,7 @@ GRADE = re.compile(
     r"[一二三四五六七八九十两\d]星级?|星级|快捷|经济型|高档|豪华|普通|[大小老新旧本该此各]"
 )  # 四星酒店
 # What follows these words is what the complaint is about: 我要投诉一下云溪大酒店, 投诉碧波游船。
-COMPLAINED_OF = re.compile(r"(投诉|举报|反映)(一下)?(我们)?(跟团的|的)?")
+COMPLAINED_OF = re.compile(r"(投诉|举报|反映)(一下)?(我们)?(跟团的|的是|的|是)?")
 OBJECT = re.compile(r"[^，。,.！!？?；;：:\s]{2,16}")
 # Where a business is, said before its name: 云溪古镇里的拾光旅拍, 望月楼旁边的听雨轩茶馆.
 SIDE = r"(?:里面|里头|外面|旁边|门口|附近|对面|[东西南北]门)"
@@ -311,6 +311,7 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
         name
         for name in named_businesses(text)
         if not any(name in place or name.endswith(place) for place in places)
+        and not straddles(name, places)
     ]
     # Where it happened, not 博物馆 in 云溪博物馆 nor a place only planned (打算去观音洞).
     places = [p for p in places if not any(p in q and p != q for q in places)]
@@ -352,6 +353,14 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
         place = min(places, key=lambda p: (abs(text.find(p) - rest.find(role)), -len(p)))
         return place if place.endswith(role) else f"{place}（{role}）"
     return role
+
+
+def straddles(name: str, places: Sequence[str]) -> bool:
+    """A name that holds a known place past its start is a stretch of the story, not a name:
+    行程包含云溪博物馆, 鹭洲湿地公园观鸟栈道 (湿地公园). 青峰山索道公司 starts with its place."""
+    start = max((p for p in places if name.startswith(p)), key=len, default="")
+    rest = name[max(len(start), 1) :]
+    return any(place in rest for place in places)
 
 
 def planned(place: str, text: str) -> bool:

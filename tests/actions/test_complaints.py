@@ -299,3 +299,16 @@ async def test_a_known_business_is_not_cut_short_by_a_later_mention() -> None:
         requested_slot="incident_time",
     )
     assert "target" not in slots
+
+
+async def test_a_place_said_only_in_a_company_name_is_not_the_place() -> None:
+    text = "坐青峰山索道公司的缆车，车厢门关不严一路在晃"
+    slots = await validated(
+        {"text": text, "intent": {"name": "complain"}}, place=None, requested_slot=None
+    )
+    assert slots.get("place") != "青峰山"
+    text = "我想说下云溪博物馆讲解员的事，讲解员是云溪文博讲解服务中心派的"
+    slots = await validated(
+        {"text": text, "intent": {"name": "complain"}}, place=None, requested_slot=None
+    )
+    assert slots["place"] == "云溪博物馆"

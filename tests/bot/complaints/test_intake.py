@@ -119,6 +119,7 @@ def test_find_time_reads_colloquial_days(text: str, time: str | None) -> None:
         ("投诉青峰山索道，电话13602957741", [], "青峰山索道"),
         ("投诉青峰山索道，电话13602957741", ["青峰山索道公司"], "青峰山索道公司"),  # a known name
         ("我要举报翠湖游船公司，上周六下午游船超载", [], "翠湖游船公司"),
+        ("观鸟栈道木板断了，被投诉的是白鹭洲湿地公园管理处", [], "白鹭洲湿地公园管理处"),
         ("我要投诉旅行社不按合同走", [], "旅行社"),  # a kind and what it did, not a name
         ("在张记面馆吃饭，服务员态度差。我们住在旁边的悦来客栈", [], "张记面馆（服务员）"),
     ],
@@ -219,6 +220,9 @@ def test_a_known_place_is_no_business() -> None:
     places = ["云溪博物馆", "博物馆", "观音洞"]
     assert intake.find_target(text, [], places) == "云溪博物馆（讲解员）"
     assert intake.planned("观音洞", text) and not intake.planned("云溪博物馆", text)
+    places = ["白鹭洲湿地公园", "湿地公园"]
+    assert intake.straddles("鹭洲湿地公园观鸟栈道", places)  # a stretch of the story
+    assert not intake.straddles("白鹭洲湿地公园管理处", places)
 
 
 def test_a_remark_quoted_names_nothing() -> None:
