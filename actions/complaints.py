@@ -239,7 +239,9 @@ class ValidateComplaintForm(FormValidationAction):
             for n in intake.named_businesses(intake.without_negated(said))
             if not intake.straddles(n, known)
         ]
-        companies = [n for n in named if not n.endswith(PLACE_KINDS) and n not in known]
+        companies = [
+            n for n in named if not n.endswith(PLACE_KINDS) and not any(n in k for k in known)
+        ]  # 汽车客运 in 汽车客运总站 is no company
         outside = functools.reduce(lambda text, n: text.replace(n, "、"), companies, said)
         tagged = [
             p

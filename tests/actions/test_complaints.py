@@ -312,3 +312,12 @@ async def test_a_place_said_only_in_a_company_name_is_not_the_place() -> None:
         {"text": text, "intent": {"name": "complain"}}, place=None, requested_slot=None
     )
     assert slots["place"] == "云溪博物馆"
+
+
+async def test_a_known_place_is_no_company_s_name() -> None:
+    slots = await validated(
+        {"text": "就在汽车客运总站旁边那个小旅馆", "intent": {"name": "inform"}},
+        place="古镇",
+        requested_slot="phone",
+    )
+    assert slots["place"] == "汽车客运总站"
