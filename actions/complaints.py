@@ -1,6 +1,5 @@
-import functools
 import re
-from functools import lru_cache
+from functools import lru_cache, reduce
 from typing import Any
 
 import yaml
@@ -242,7 +241,7 @@ class ValidateComplaintForm(FormValidationAction):
         companies = [
             n for n in named if not n.endswith(PLACE_KINDS) and not any(n in k for k in known)
         ]  # 汽车客运 in 汽车客运总站 is no company
-        outside = functools.reduce(lambda text, n: text.replace(n, "、"), companies, said)
+        outside = reduce(lambda text, n: text.replace(n, "、"), companies, said)
         tagged = [
             p
             for p in dict.fromkeys([*_names(tracker, "place"), *known])

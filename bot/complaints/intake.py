@@ -382,8 +382,13 @@ def in_figures(text: str) -> str:
     return SPOKEN_NUMBER.sub(lambda number: number.group(0).translate(DIGITS), text)
 
 
+def digits_run(text: str) -> str:
+    """The text with numbers in figures and their spaces and dashes gone: 138-1234 5678."""
+    return in_figures(text).replace(" ", "").replace("-", "")
+
+
 def find_phone(text: str) -> str | None:
-    match = PHONE.search(in_figures(text).replace(" ", "").replace("-", ""))
+    match = PHONE.search(digits_run(text))
     return match.group(0) if match else None
 
 
@@ -394,7 +399,7 @@ def looks_like_phone(text: str) -> bool:
 def leaves_a_number(text: str) -> bool:
     """A number to be called back on, valid or not: a mobile (a digit too many or too few) or
     a landline (0871-6532 8874); not a date or a price."""
-    return bool(CALLBACK.search(in_figures(text).replace(" ", "").replace("-", "")))
+    return bool(CALLBACK.search(digits_run(text)))
 
 
 def find_time(text: str) -> str | None:

@@ -25,6 +25,15 @@ async def extracted(tracker_name: str) -> tuple[dict[str, object], CollectingDis
     return {e["name"]: e["value"] for e in events if e["event"] == "slot"}, dispatcher
 
 
+async def validated(message: dict[str, object], **slots: object) -> dict[str, object]:
+    """The slots the form sets for ``message``, with the form already holding ``slots``."""
+    tracker = saved_tracker("complaint_first_message")
+    tracker.latest_message = {"entities": [], **message}
+    tracker.slots = {**tracker.slots, **slots}
+    events = await ValidateComplaintForm().run(CollectingDispatcher(), tracker, FORM_DOMAIN)
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
 async def test_the_first_message_fills_everything_it_says() -> None:
     slots, _ = await extracted("complaint_first_message")
     assert slots["target"] == "云游国际旅行社（导游）"
@@ -109,46 +118,35 @@ def test_status_details_with_the_last_four_digits(services: Services) -> None:
 
 
 async def test_a_traditional_character_business_keeps_its_name() -> None:
-    tracker = saved_tracker("complaint_first_message")
-    tracker.latest_message = {
-        "text": "雲溪大酒店押金不退",
-        "intent": {"name": "complain", "confidence": 0.99},
-        "entities": [],  # the NLU tagged nothing in traditional characters
-    }
-    tracker.slots = {**tracker.slots, "target": None, "requested_slot": "description"}
-    dispatcher = CollectingDispatcher()
-    events = await ValidateComplaintForm().run(dispatcher, tracker, FORM_DOMAIN)
-    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    slots = await validated(
+        {
+            "text": "雲溪大酒店押金不退",
+            "intent": {"name": "complain", "confidence": 0.99},
+            "entities": [],  # the NLU tagged nothing in traditional characters
+        },
+        target=None,
+        requested_slot="description",
+    )
     assert slots["target"] == "云溪大酒店"
     assert slots["place"] == "云溪大酒店"
     assert slots["category"] == "退费纠纷"
 
 
 async def test_the_work_order_keeps_the_tourists_own_characters() -> None:
-    tracker = saved_tracker("complaint_first_message")
-    tracker.latest_message = {
-        "text": "云溪大酒店押金不退",  # what the engine read
-        "intent": {"name": "complain", "confidence": 0.99},
-        "entities": [{"entity": "business", "value": "云溪大酒店"}],
-        "metadata": {"channel": "wechat", "original_text": "雲溪大酒店押金不退"},
-    }
-    tracker.slots = {**tracker.slots, "target": None, "requested_slot": "description"}
-    dispatcher = CollectingDispatcher()
-    events = await ValidateComplaintForm().run(dispatcher, tracker, FORM_DOMAIN)
-    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    slots = await validated(
+        {
+            "text": "云溪大酒店押金不退",  # what the engine read
+            "intent": {"name": "complain", "confidence": 0.99},
+            "entities": [{"entity": "business", "value": "云溪大酒店"}],
+            "metadata": {"channel": "wechat", "original_text": "雲溪大酒店押金不退"},
+        },
+        target=None,
+        requested_slot="description",
+    )
     assert slots["target"] == "云溪大酒店"
     assert slots["place"] == "云溪大酒店"
     assert slots["category"] == "退费纠纷"
     assert slots["description"] == "雲溪大酒店押金不退"
-
-
-async def validated(message: dict[str, object], **slots: object) -> dict[str, object]:
-    """The slots the form sets for ``message``, with the form already holding ``slots``."""
-    tracker = saved_tracker("complaint_first_message")
-    tracker.latest_message = {"entities": [], **message}
-    tracker.slots = {**tracker.slots, **slots}
-    events = await ValidateComplaintForm().run(CollectingDispatcher(), tracker, FORM_DOMAIN)
-    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
 
 
 async def test_who_answered_with_yes_files_the_place_the_story_names() -> None:
