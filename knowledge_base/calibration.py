@@ -1,11 +1,12 @@
 """From scores to a decision: a small logistic combiner and two thresholds, fitted on data.
 
 Every candidate FAQ of a query has features — dense cosine, BM25 score normalized by the text's
-own score, and how much of the query's BM25 weight the text covers. A logistic regression fitted
+own score, how much of the query's BM25 weight the text covers, the pair matcher's logit and
+whether the query names another destination. A logistic regression fitted
 on the dev set turns them into the probability that the candidate is the right answer: it ranks
 the candidates and says how sure the top one is. ``answer`` when that probability clears the
 answer threshold, ``clarify`` with the top questions when it clears the lower one, ``none``
-otherwise. ``scripts/calibrate_kb.py`` fits all of it; nothing here is set by hand.
+otherwise. ``scripts/eval_kb.py --save`` fits all of it; nothing here is set by hand.
 """
 
 import json
@@ -18,7 +19,7 @@ from typing import Literal
 import numpy as np
 
 Decision = Literal["answer", "clarify", "none"]
-FEATURES = ("dense", "balanced", "unexplained", "dense_gap", "balanced_gap")
+FEATURES = ("dense", "balanced", "unexplained", "dense_gap", "balanced_gap", "match", "elsewhere")
 CALIBRATION_FILE = Path(__file__).resolve().parent / "calibration.json"
 
 
@@ -30,6 +31,7 @@ class Calibration:
     answer: float
     clarify: float
     fitted_on: str = ""
+    matcher: tuple[float, ...] = ()  # the pair matcher's weights (see ``matcher``), if any
 
     def probability(self, values: dict[str, float]) -> float:
         z = self.bias + sum(w * values[f] for f, w in zip(self.features, self.weights, strict=True))
@@ -50,13 +52,15 @@ def load(model: str, path: Path = CALIBRATION_FILE) -> Calibration | None:
     entry = json.loads(path.read_text(encoding="utf-8")).get(model)
     if entry is None:
         return None
-    entry["features"], entry["weights"] = tuple(entry["features"]), tuple(entry["weights"])
+    for field in ("features", "weights", "matcher"):
+        entry[field] = tuple(entry.get(field, ()))
     return Calibration(**entry)
 
 
 def save(model: str, calibration: Calibration, path: Path = CALIBRATION_FILE) -> None:
     data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     data[model] = calibration.as_dict()
+    data[model]["matcher"] = [round(w, 5) for w in calibration.matcher]
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
@@ -126,6 +130,7 @@ def fit(
     features: Sequence[str] = FEATURES,
     targets: Targets = Targets(),
     fitted_on: str = "",
+    matcher: Sequence[float] = (),
 ) -> Calibration:
     rows, labels = [], []
     for example in examples:
@@ -161,7 +166,13 @@ def fit(
         if probability >= clarify and right / n >= targets.min_answer_precision:
             answer = probability
     return Calibration(
-        combiner.features, combiner.weights, combiner.bias, answer, clarify, fitted_on
+        combiner.features,
+        combiner.weights,
+        combiner.bias,
+        answer,
+        clarify,
+        fitted_on,
+        tuple(float(w) for w in matcher),
     )
 
 

