@@ -1,26 +1,42 @@
-"""From scores to a decision: a small logistic combiner and two thresholds, fitted on data.
+"""From scores to a decision: a logistic combiner that ranks, a scope model and two thresholds.
 
 Every candidate FAQ of a query has features — dense cosine, BM25 score normalized by the text's
-own score, how much of the query's BM25 weight the text covers, the pair matcher's logit and
-whether the query names another destination. A logistic regression fitted
-on the dev set turns them into the probability that the candidate is the right answer: it ranks
-the candidates and says how sure the top one is. ``answer`` when that probability clears the
-answer threshold, ``clarify`` with the top questions when it clears the lower one, ``none``
-otherwise. ``scripts/eval_kb.py --save`` fits all of it; nothing here is set by hand.
+own score, how much of the query's BM25 weight the text covers, how much of the query's meaning
+its words leave uncovered, the pair matcher's logit and whether the query names another
+destination. A logistic regression fitted on the dev set turns them into the probability that
+the candidate is the right answer: it ranks the candidates. Whether the query is one the KB
+answers at all is a second question, asked of the whole query: the scope model, a logistic
+regression over the top candidate's absolute features and its probability (the gaps that help
+ranking say nothing there), fitted on in-scope against out-of-scope dev queries. ``none`` when
+the scope probability is under the clarify threshold, else ``answer`` when the top candidate's
+probability clears the answer threshold, else ``clarify`` with the top questions.
+``scripts/eval_kb.py --save`` fits all of it; nothing here is set by hand.
 """
 
 import json
 import math
+import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
 
 Decision = Literal["answer", "clarify", "none"]
-FEATURES = ("dense", "balanced", "unexplained", "dense_gap", "balanced_gap", "match", "elsewhere")
+FEATURES = (
+    "dense",
+    "balanced",
+    "unexplained",
+    "uncovered",
+    "dense_gap",
+    "balanced_gap",
+    "match",
+    "elsewhere",
+)
+BEST = "best"  # the scope model's input: the logit of the top candidate's probability
 CALIBRATION_FILE = Path(__file__).resolve().parent / "calibration.json"
+_NUMBER_LIST = re.compile(r"\[\s*((?:-?[0-9.e+-]+,\s*)*-?[0-9.e+-]+)\s*\]")
 
 
 @dataclass(frozen=True)
@@ -32,13 +48,24 @@ class Calibration:
     clarify: float
     fitted_on: str = ""
     matcher: tuple[float, ...] = ()  # the pair matcher's weights (see ``matcher``), if any
+    # Without a fitted scope model the scope probability is the top candidate's probability.
+    scope: tuple[str, ...] = (BEST,)
+    scope_weights: tuple[float, ...] = (1.0,)
+    scope_bias: float = 0.0
 
     def probability(self, values: dict[str, float]) -> float:
         z = self.bias + sum(w * values[f] for f, w in zip(self.features, self.weights, strict=True))
-        return 1 / (1 + math.exp(-max(min(z, 30.0), -30.0)))
+        return _sigmoid(z)
 
-    def decide(self, best: float | None) -> Decision:
-        if best is None or best < self.clarify:
+    def in_scope(self, best: float, values: dict[str, float]) -> float:
+        """How likely the query is one the KB answers, from its top candidate."""
+        inputs = {**values, BEST: _logit(best)}
+        terms = zip(self.scope, self.scope_weights, strict=True)
+        return _sigmoid(self.scope_bias + sum(w * inputs[f] for f, w in terms))
+
+    def decide(self, best: float | None, values: dict[str, float] | None = None) -> Decision:
+        """``best``: the top candidate's probability; ``values``: its features."""
+        if best is None or self.in_scope(best, values or {}) < self.clarify:
             return "none"
         return "answer" if best >= self.answer else "clarify"
 
@@ -52,8 +79,9 @@ def load(model: str, path: Path = CALIBRATION_FILE) -> Calibration | None:
     entry = json.loads(path.read_text(encoding="utf-8")).get(model)
     if entry is None:
         return None
-    for field in ("features", "weights", "matcher"):
-        entry[field] = tuple(entry.get(field, ()))
+    for field in ("features", "weights", "matcher", "scope", "scope_weights"):
+        if field in entry:
+            entry[field] = tuple(entry[field])
     return Calibration(**entry)
 
 
@@ -61,7 +89,10 @@ def save(model: str, calibration: Calibration, path: Path = CALIBRATION_FILE) ->
     data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     data[model] = calibration.as_dict()
     data[model]["matcher"] = [round(w, 5) for w in calibration.matcher]
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    # A list of numbers on one line: the matcher's thousand weights would fill a page each.
+    text = _NUMBER_LIST.sub(lambda m: "[" + " ".join(m.group(1).split()) + "]", text)
+    path.write_text(text + "\n", encoding="utf-8")
 
 
 # --- fitting ---------------------------------------------------------------------------------
@@ -74,6 +105,15 @@ class Example:
     candidates: list[dict[str, float]]
     ids: list[str]
     gold: str | None  # None: out of scope
+
+
+def _sigmoid(z: float) -> float:
+    return 1 / (1 + math.exp(-max(min(z, 30.0), -30.0)))
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-2, steps: int = 50) -> np.ndarray:
@@ -100,6 +140,17 @@ class Outcome:
     in_top3: bool
 
 
+def top_candidate(
+    example: Example, calibration: Calibration
+) -> tuple[float, dict[str, float]] | None:
+    """The best candidate's probability and features, or None without candidates."""
+    if not example.candidates:
+        return None
+    probabilities = [calibration.probability(c) for c in example.candidates]
+    best = int(np.argmax(probabilities))
+    return probabilities[best], example.candidates[best]
+
+
 def outcomes(examples: Sequence[Example], calibration: Calibration) -> list[Outcome]:
     results = []
     for example in examples:
@@ -109,7 +160,7 @@ def outcomes(examples: Sequence[Example], calibration: Calibration) -> list[Outc
         ranked = [example.ids[i] for i in order]
         results.append(
             Outcome(
-                decision=calibration.decide(best),
+                decision=calibration.decide(best, example.candidates[order[0]] if order else None),
                 top1=bool(ranked) and ranked[0] == example.gold,
                 in_top3=example.gold in ranked[:3],
             )
@@ -139,40 +190,58 @@ def fit(
             labels.append(1.0 if candidate_id == example.gold else 0.0)
     beta = fit_logistic(np.asarray(rows, dtype=float), np.asarray(labels))
     combiner = Calibration(tuple(features), tuple(float(b) for b in beta[1:]), float(beta[0]), 1, 0)
+    tops = [(e, top_candidate(e, combiner)) for e in examples]
+    tops_found = [(e, top) for e, top in tops if top is not None]
 
-    best_in_scope: list[float] = []
-    best_oos: list[float] = []
-    for example in examples:
-        top = max((combiner.probability(c) for c in example.candidates), default=0.0)
-        (best_oos if example.gold is None else best_in_scope).append(top)
-    in_scope = np.sort(np.asarray(best_in_scope))
-    # clarify: the highest threshold that abstains on at most the allowed share of answerable
-    # queries; everything under it is "none".
+    # The scope model, on standardized inputs (its weights are mapped back to raw ones).
+    scope = (BEST, *(f for f in features if not f.endswith("_gap")))
+    x = np.asarray(
+        [[top[1][f] if f != BEST else _logit(top[0]) for f in scope] for _, top in tops_found]
+    )
+    y = np.asarray([1.0 if e.gold is not None else 0.0 for e, _ in tops_found])
+    mean, spread = x.mean(axis=0), x.std(axis=0) + 1e-9
+    standardized = fit_logistic((x - mean) / spread, y, l2=1.0)
+    scope_weights = standardized[1:] / spread
+    model = Calibration(
+        combiner.features,
+        combiner.weights,
+        combiner.bias,
+        1,
+        0,
+        scope=scope,
+        scope_weights=tuple(float(w) for w in scope_weights),
+        scope_bias=float(standardized[0] - scope_weights @ mean),
+    )
+
+    # clarify: the highest scope threshold that abstains on at most the allowed share of
+    # answerable queries (a query without candidates is abstained on anyway).
+    in_scope = np.sort(
+        [model.in_scope(*top) if top else 0.0 for e, top in tops if e.gold is not None]
+    )
     allowed = int(math.floor(targets.max_false_abstention * len(in_scope)))
     clarify = float(in_scope[allowed]) if len(in_scope) else 0.5
-    # answer: the lowest threshold above which the top candidate is right often enough.
+    # answer: among the queries not abstained on, the lowest probability above which the top
+    # candidate is right often enough.
     answer = 1.0
     scored = sorted(
         (
-            (max(combiner.probability(c) for c in e.candidates), _top_is_gold(e, combiner))
-            for e in examples
-            if e.candidates
+            (top[0], _top_is_gold(e, combiner))
+            for e, top in tops_found
+            if model.in_scope(*top) >= clarify
         ),
         reverse=True,
     )
     right = 0
     for n, (probability, correct) in enumerate(scored, start=1):
         right += correct
-        if probability >= clarify and right / n >= targets.min_answer_precision:
+        if right / n >= targets.min_answer_precision:
             answer = probability
-    return Calibration(
-        combiner.features,
-        combiner.weights,
-        combiner.bias,
-        answer,
-        clarify,
-        fitted_on,
-        tuple(float(w) for w in matcher),
+    return replace(
+        model,
+        answer=answer,
+        clarify=clarify,
+        fitted_on=fitted_on,
+        matcher=tuple(float(w) for w in matcher),
     )
 
 

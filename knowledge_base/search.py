@@ -20,6 +20,7 @@ import numpy as np
 
 from knowledge_base import calibration as calibration_file
 from knowledge_base.calibration import Calibration, Decision
+from knowledge_base.coverage import WordCoverage
 from knowledge_base.dense import APPROXIMATE_ABOVE, DenseIndex
 from knowledge_base.elsewhere import default_destinations
 from knowledge_base.embedding import Embedder, Vectors
@@ -89,6 +90,7 @@ class SearchResult:
     query: str
     decision: Decision
     hits: list[Hit]
+    in_scope: float = 0.0  # the scope model's probability that the KB answers this query
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -104,6 +106,7 @@ class SearchResult:
         return {
             "query": self.query,
             "decision": self.decision,
+            "in_scope": round(self.in_scope, 4),
             "hits": [asdict(h) for h in self.hits],
         }
 
@@ -169,6 +172,7 @@ class KnowledgeBase:
         self._word_df: Counter[str] = Counter()  # in how many FAQs' full text a word occurs
         self._ours: dict[str, bool] = {}  # destination name -> does any FAQ mention it
         self._dense = DenseIndex(embedder.dim) if embedder is not None else None
+        self._coverage = WordCoverage(embedder) if embedder is not None else None
         self.revision = -1
 
     @property
@@ -257,6 +261,9 @@ class KnowledgeBase:
             vectors = self._embedder.passages([prepared for _, _, prepared in new_rows])
         orphaned = [row for rows in reuse.values() for row in rows]
         full_texts = {e.id: self.prepare(" ".join((*e.texts, e.answer))) for e in fresh}
+        words_of = {faq_id: content_words(text) for faq_id, text in full_texts.items()}
+        if self._coverage is not None:
+            self._coverage.update(words_of, stale)
         with self._lock:
             self._ours = {}
             for faq_id in stale:
@@ -274,7 +281,7 @@ class KnowledgeBase:
                 self._entries[entry.id] = entry
                 self._rows_of[entry.id] = []
                 self._full_text[entry.id] = full_texts[entry.id]
-                self._word_df.update(content_words(full_texts[entry.id]))
+                self._word_df.update(words_of[entry.id])
             for faq_id, kept in kept_rows.items():
                 for row, prepared in kept:
                     self._attach(row, faq_id, prepared)
@@ -337,6 +344,10 @@ class KnowledgeBase:
         prepared = self.prepare(query)
         terms = tokens(prepared)
         vector = self._embed(prepared)
+        query_words = sorted(content_words(prepared))
+        word_vectors = (
+            self._embedder.queries(query_words) if self._embedder and query_words else None
+        )
         with self._lock:
             lexical: dict[str, float] = {}
             for row, score in self._lexical.top(terms, LEXICAL_ROWS).items():
@@ -361,6 +372,11 @@ class KnowledgeBase:
                 for w in content_words(prepared)
             }
             matched = self._matched(chosen, vector)
+            uncovered = (
+                self._coverage.uncovered(query_words, word_vectors, chosen)
+                if self._coverage is not None
+                else {}
+            )
             elsewhere = float(self._names_elsewhere(prepared, terms))
             features = {
                 faq_id: {
@@ -368,6 +384,7 @@ class KnowledgeBase:
                     "lexical": max(row_scores[row] for row in self._rows_of[faq_id]),
                     **self._overlap(self._rows_of[faq_id], row_scores, weights),
                     "unexplained": _unexplained(word_weights, self._full_text[faq_id]),
+                    "uncovered": uncovered.get(faq_id, 0.0),
                     "match": matched.get(faq_id, 0.0),
                     "elsewhere": elsewhere,
                 }
@@ -466,5 +483,12 @@ class KnowledgeBase:
             )
             for probability, candidate in scored
         ]
-        decision = self.calibration.decide(hits[0].score if hits else None)
-        return SearchResult(query=query, decision=decision, hits=hits)
+        if not scored:
+            return SearchResult(query=query, decision="none", hits=hits)
+        best, top = scored[0][0], scored[0][1].features
+        return SearchResult(
+            query=query,
+            decision=self.calibration.decide(best, top),
+            hits=hits,
+            in_scope=self.calibration.in_scope(best, top),
+        )
