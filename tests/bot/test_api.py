@@ -111,7 +111,8 @@ def test_export_as_excel(api: TestClient) -> None:
 
 
 def test_unanswered_questions_are_kept_for_the_admin(api: TestClient) -> None:
-    api.post("/channels/web", json={"sender": "u1", "text": "Excel怎么合并单元格"})  # engine is down
+    # The engine is down: the KB answers, or here declines.
+    api.post("/channels/web", json={"sender": "u1", "text": "Excel怎么合并单元格"})
     rows = api.get("/api/kb/unanswered", headers=ADMIN).json()
     assert rows[0]["query"] == "Excel怎么合并单元格" and rows[0]["decision"] == "none"
     assert rows[0]["channel"] == "web"

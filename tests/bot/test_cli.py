@@ -35,7 +35,8 @@ def test_batch_search_prints_one_json_object_a_line(runner: CliRunner, tmp_path:
     queries.write_text("青峰山门票多少钱\n\n能带狗吗\nExcel怎么合并单元格\n", encoding="utf-8")
     result = runner.invoke(main, ["kb", "search", "--batch", str(queries), "--json"])
     lines = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
-    assert [line["query"] for line in lines] == ["青峰山门票多少钱", "能带狗吗", "Excel怎么合并单元格"]
+    queried = ["青峰山门票多少钱", "能带狗吗", "Excel怎么合并单元格"]
+    assert [line["query"] for line in lines] == queried
     assert lines[2]["decision"] == "none"
 
 
