@@ -1,16 +1,15 @@
 import re
-from functools import lru_cache, reduce
+from functools import reduce
 from typing import Any
 
-import yaml
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import AllSlotsReset, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.deps import channel_of, services
 from bot.complaints import intake
+from bot.complaints.names import PLACE_PART, known_names, official_place, official_target
 from bot.complaints.service import ComplaintDraft, Lookup
-from bot.settings import PROJECT_DIR
 from knowledge_base.text import to_simplified
 
 FORM = "complaint_form"
@@ -38,22 +37,12 @@ CONTAINS = re.compile(r"里面|里头|里|内")
 # A question answered with "I don't know".
 UNKNOWN = re.compile(r"不知道|不清楚|没注意|没看清|不记得|记不得|忘了|没看到")
 UNNAMED = "未说明（见事情经过）"
-# A place said with its gate or pier: 云溪古镇东门, 翠湖2号码头.
+# Where the group met: 在云溪北站集合.
 MEETING = re.compile(r"(?:的)?(?:集合|上车|碰头|碰面|出发|接我们)")
-PLACE_PART = re.compile(r"[东西南北]门|[东西南北]广场|\d+号码头|码头|出站口|进站口|游客中心")
 
 
 def _entities(tracker: Tracker, entity: str) -> list[str]:
     return [str(value) for value in tracker.get_latest_entity_values(entity)]
-
-
-@lru_cache
-def known_names(kind: str) -> tuple[str, ...]:
-    """A lookup table the NLU trains on (``business``, ``place``), longest names first."""
-    data = yaml.safe_load((PROJECT_DIR / "nlu_data" / "lookups.yml").read_text(encoding="utf-8"))
-    names = next(item["examples"] for item in data["nlu"] if item.get("lookup") == kind)
-    found = {line.strip().lstrip("- ").strip() for line in names.splitlines() if line.strip()}
-    return tuple(sorted(found, key=len, reverse=True))
 
 
 def _said(tracker: Tracker) -> str:
@@ -184,6 +173,9 @@ class ValidateComplaintForm(FormValidationAction):
         current = tracker.get_slot("target")
         renamed = (businesses or intake.named_business(text)) and intake.correcting(said)
         renamed = renamed or intake.names_outright(text)
+        # 投诉的就是那个望月山居, said again later: whom the tourist complains of, outright.
+        candidates = [*businesses, *intake.named_businesses(text)]
+        renamed = renamed or intake.complained_of(text, candidates, places) is not None
         if current and intake.is_vague(current):
             # A role-only target is made specific by a name, but a 导游's by their agency's,
             # not by the shop they took the tourists to.
@@ -197,7 +189,7 @@ class ValidateComplaintForm(FormValidationAction):
             shorter = _business(current).startswith(_business(target))  # 青峰山索道(公司)
             better = better and not agency_kept and not shorter
         if target and (not current or renamed or better):
-            return {"target": target}
+            return {"target": official_target(target)}
         # A place named as the answer is the target (a museum's cloakroom); a phone or a time
         # is the answer to another question.
         answer = _free_text(tracker, "target", entities_allowed=True)
@@ -208,9 +200,9 @@ class ValidateComplaintForm(FormValidationAction):
             and not intake.find_time(answer)
             and not _corrects_another_field(answer, "target")  # 地点我说错了…
         ):
-            return {"target": answer}
+            return {"target": official_target(answer)}
         if _told_already(tracker, "target"):
-            return {"target": _place_in_story(tracker) or UNNAMED}  # 观音洞, for the 观音洞 story
+            return {"target": official_target(_place_in_story(tracker) or UNNAMED)}  # 观音洞
         return {}
 
     def extract_category(
@@ -276,7 +268,7 @@ class ValidateComplaintForm(FormValidationAction):
             nearest = (
                 min(places, key=lambda p: abs(said.find(p) - cue)) if cue is not None else places[0]
             )
-            return {"place": _with_part(to_simplified(nearest), said)}
+            return {"place": official_place(_with_part(to_simplified(nearest), said))}
         answer = _free_text(tracker, "place")
         if (
             answer
@@ -284,15 +276,19 @@ class ValidateComplaintForm(FormValidationAction):
             and not intake.looks_like_phone(answer)  # a phone typed too early
             and not AGENCY_OR_PERSON.search(answer)  # 导游是兴旺旅行社的 answers who
         ):
-            return {"place": to_simplified(answer)}
+            return {"place": official_place(to_simplified(answer))}
         if _told_already(tracker, "place"):
-            return {"place": _place_in_story(tracker) or UNNAMED}
+            return {"place": official_place(_place_in_story(tracker) or UNNAMED)}
         return {}
 
     def extract_incident_time(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
         text = tracker.latest_message.get("text") or ""
+        if tracker.get_slot("incident_time") and _corrects_another_field(
+            _said(tracker), "incident_time"
+        ):
+            return {}  # 名字我记错了，… names no time
         # The longest reading wins: the NLU may tag 周六 where the text says 上周六下午.
         # A run of digits the NLU calls a time is a phone number's fragment (0871-6612345).
         tagged = [t for t in _entities(tracker, "time") if not t.replace("-", "").isdigit()]

@@ -13,15 +13,16 @@ CATEGORIES: dict[str, re.Pattern[str]] = {
         "价格欺诈": r"价格欺诈|宰|乱收费|多收|天价|虚高|明码标价|缺斤短两|坑钱|被坑|黑心"
         r"|加价|收费不合理|价格不一样|欺诈|收了[^，。,.]{0,4}(百|千|块)|收我[^，。,.]{0,4}(百|千|块)"
         r"|菜单上|明明写|标价|标签|标的|涨价|扫了我|欺负外地人|价目表|价格表|要按|补[\d一二三四五六七八九十百千]|另外加钱|另收|秤有问题|短斤"
-        r"|[一二两三四五六七八九十\d]+倍",
+        r"|[一二两三四五六七八九十\d]+倍|不打表|一口价",
         "服务态度": r"态度|骂|滚|爱答不理|不耐烦|甩脸|很凶|凶我|吼|不理人|白眼"
         r"|爱[住买吃坐]不|脸色|不搭理|没人理|打游戏|玩手机|冷漠|扔出来|摔[给到]",
         "安全隐患": r"安全|隐患|危险|护栏|塌|超载|消防|设施坏|松动|没有防护"
         r"|断了|坏了|掉下|掉进|摔|漏电|救生|飞快|不减速|超速|翻了|撞|裂|差点|晃",
-        "合同违约": r"合同|行程|缩水|擅自改|降低标准|没按约定|甩团|不按|违约|更换"
-        r"|订单上|订单写|按订单|跟订单|和订单|与订单|不一样|不符|货不对板|换成",
+        "合同违约": r"合同|行程|缩水|擅自改|降低标准|没按约定|说好(?![^，。,.]{0,4}退)|甩团|不按"
+        r"|违约|更换|订单上|订单写|按订单|跟订单|和订单|与订单|不一样|不符|货不对板|换成",
         "退费纠纷": r"退款|退费|退钱|不退|押金|退票|退订|扣钱"
-        r"|订金|定金|只退|少退|没退|退还|退[了回]?一半|不能退|不给退|要求退|退[^，。,.]{0,4}钱",
+        r"|订金|定金|只退|少退|没退|退还|退[了回]?一半|不能退|不给退|要求退|退[^，。,.]{0,4}钱"
+        r"|不[肯愿]退|拒绝退|只能退",
         "环境卫生": r"卫生|脏|厕所|垃圾|臭|蟑螂|不干净|异味|苍蝇|老鼠|头发|发霉|变质|馊",
         "其他": r"其他",
     }.items()
@@ -101,8 +102,9 @@ NAMING = re.compile(
     + r")叫)(?![了我你他她它])([\u4e00-\u9fff]{2,12})"
 )
 NAME_ENDS = re.compile(r"的|是")
-# A person named after the role: 导游小罗, 司机老王, 导游阿凯.
-PERSON = re.compile(r"(?:导游|司机|领队|老板|店员|售票员|服务员)(?:小|老|阿)[\u4e00-\u9fff]")
+# A person named after the role or by surname: 导游小罗, 司机老王, 导游阿凯, 姓刘的导游.
+STAFF = r"(?:导游|司机|领队|老板|店员|售票员|服务员)"
+PERSON = re.compile(f"{STAFF}(?:小|老|阿)[\u4e00-\u9fff]|姓[\u4e00-\u9fff]的?{STAFF}")
 # A definite shop named without its kind: 那家阿香米线 (吃饭), 这家老杨土菜.
 DEFINITE = re.compile(
     r"(?:那|这)家(?!店|一直|都|也|还|就|很|太|真|人)([\u4e00-\u9fff]{2,8}?)(?=吃|买|住|喝|用餐|消费|拍|的|里|[，。,.！!？?\s]|$)"
@@ -112,7 +114,7 @@ GRADE = re.compile(
     r"[一二三四五六七八九十两\d]星级?|星级|快捷|经济型|高档|豪华|普通|[大小老新旧本该此各]"
 )  # 四星酒店
 # What follows these words is what the complaint is about: 我要投诉一下云溪大酒店, 投诉碧波游船。
-COMPLAINED_OF = re.compile(r"(投诉|举报|反映)(一下)?(我们)?(跟团的|的是|的|是)?")
+COMPLAINED_OF = re.compile(r"(投诉|举报|反映)(一下)?(我们)?(跟团的|的就是|的是|的|就是|是)?")
 OBJECT = re.compile(r"[^，。,.！!？?；;：:\s]{2,16}")
 # Where a business is, said before its name: 云溪古镇里的拾光旅拍, 望月楼旁边的听雨轩茶馆.
 SIDE = r"(?:里面|里头|外面|旁边|门口|附近|对面|[东西南北]门)"
@@ -245,20 +247,24 @@ def complained_of(text: str, candidates: Sequence[str], places: Sequence[str] = 
         if not said:
             continue
         whole = thing = said.group(0)
+        at_place = None
         for place in sorted(places, key=len, reverse=True):
             if thing.startswith(place) and len(thing) > len(place):
+                at_place = place
                 thing = thing[len(place) :]
                 thing = thing[LOCATED.match(thing).end() :]  # type: ignore[union-attr]
                 break
         thing = NEXT_TO.split(thing)[-1]
-        for told in (thing, whole):
-            named = [c for c in candidates if told.startswith(c)]
+        referred = REFERRED.fullmatch(thing)
+        for told in (thing, whole, referred.group(1) if referred else ""):
+            named = [c for c in candidates if told and told.startswith(c)]
             if named:
                 return max(named, key=len)
-        referred = REFERRED.fullmatch(thing)
-        if referred:
+        if referred:  # 这个旅行社: the one named before
             kind = referred.group(1)
             return next((c for c in candidates if c.endswith(kind) and c != kind), None)
+        if at_place and thing in PEOPLE:
+            return at_place  # 投诉博物馆的讲解员: the museum, for its guide
         if KINDS_ONLY.fullmatch(thing) or is_vague(thing):
             thing = whole  # 投诉青峰山索道: the place's cable car, not any 索道
         thing = thing.removesuffix("的")
@@ -268,6 +274,8 @@ def complained_of(text: str, candidates: Sequence[str], places: Sequence[str] = 
             and not KIND_FIRST.match(thing)  # 旅行社不按合同走: a kind and what it did
         ):
             return thing
+        if at_place and not candidates:
+            return at_place  # 投诉一下汽车站的厕所: the station itself
     return None
 
 
@@ -320,6 +328,8 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
     # its fragment, and a synonym the tourist never said (游船 → 翠湖游船公司) gives way to one.
     said = [b for b in businesses if b in text and not any(b in n and b != n for n in named)]
     candidates = list(dict.fromkeys([*said, *named])) or businesses[:1]
+    # A name said again in part is the one said whole: 那个竹筏漂流，叫飞鹭竹筏漂流.
+    candidates = [c for c in candidates if not any(c in d and c != d for d in candidates)]
     # A kind (玉器店) gives way to a name (金桥旅行社).
     candidates = [c for c in candidates if not is_vague(c)] or candidates
     # Who runs it or sent them is whom the case officer writes to: 经营的是青竹漂流公司,

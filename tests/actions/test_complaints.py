@@ -319,3 +319,43 @@ async def test_a_known_place_is_no_company_s_name() -> None:
         requested_slot="phone",
     )
     assert slots["place"] == "汽车客运总站"
+
+
+async def test_places_are_filed_under_their_official_names() -> None:
+    slots = await validated(
+        {"text": "就是龙谈瀑布那个点", "intent": {"name": "inform"}},
+        target="华夏旅行社",
+        place="瀑布",  # what the first message said
+        requested_slot="incident_time",
+    )
+    assert slots["place"] == "龙潭瀑布"
+    slots = await validated(
+        {"text": "我要投诉博物馆的讲解员，讲了十分钟就不耐烦", "intent": {"name": "complain"}},
+        target=None,
+        place=None,
+        requested_slot=None,
+    )
+    assert slots["target"] == "云溪博物馆（讲解员）" and slots["place"] == "云溪博物馆"
+
+
+async def test_whom_the_tourist_says_they_complain_of_at_the_read_back_is_filed() -> None:
+    slots = await validated(
+        {"text": "嗯对，投诉的就是那个望月山居，可以提交", "intent": {"name": "affirm"}},
+        target="云溪大酒店",
+        requested_slot="confirmation",
+    )
+    assert slots["target"] == "望月山居"
+
+
+async def test_a_correction_of_the_name_leaves_the_time_alone() -> None:
+    slots = await validated(
+        {
+            "text": "哦不对，名字我记错了，演出方是星河演艺，月光剧场是旁边另外一家",
+            "intent": {"name": "inform"},
+            "entities": [{"entity": "time", "value": "月光"}],
+        },
+        target="月光剧场",
+        incident_time="这周二晚上",
+        requested_slot="confirmation",
+    )
+    assert "incident_time" not in slots

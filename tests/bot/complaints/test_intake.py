@@ -297,3 +297,41 @@ def test_a_reported_story_with_a_phone_reads_like_a_complaint() -> None:
 )
 def test_what_a_correction_takes_back(said: str, taken_back: str) -> None:
     assert taken_back not in intake.without_negated(said)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("出租车不打表，一口价要了三百", "价格欺诈"),
+        ("说好一天六百包两个地方，到了又要加钱", "合同违约"),
+        ("民宿不肯退钱，说只能退一晚的，另一晚算我们违约", "退费纠纷"),
+    ],
+)
+def test_cues_of_fares_agreements_and_refunds(text: str, category: str) -> None:
+    assert intake.classify_category(text) == category
+
+
+def test_a_person_referred_back_to_is_the_target() -> None:
+    text = "导游小王把我们拉到一家叫金凤凰的玉器店，我现在主要是投诉这个导游小王"
+    assert intake.find_target(text, ["金凤凰玉器店"]) == "导游小王"
+
+
+def test_a_staff_member_known_by_surname() -> None:
+    assert "姓刘的导游" in intake.named_businesses("那个姓刘的导游态度太差了")
+
+
+def test_a_name_said_again_in_part_is_the_one_said_whole() -> None:
+    text = "湿地公园里面那个竹筏漂流，叫飞鹭竹筏漂流，上筏子不给穿救生衣"
+    assert intake.find_target(text, [], ["湿地公园"]) == "飞鹭竹筏漂流"
+
+
+def test_a_place_complained_of_for_its_facilities_is_the_target() -> None:
+    text = "我投诉一下汽车站的厕所啊太脏了"
+    assert intake.find_target(text, [], ["汽车站"]) == "汽车站"
+    said_again = "投诉的就是那个望月山居，可以提交"
+    assert intake.complained_of(said_again, ["望月山居"]) == "望月山居"
+
+
+def test_a_refund_promised_is_a_refund_matter() -> None:
+    text = "下雨停漂了，当时说好把票钱退给我们，到现在一分钱都没退"
+    assert intake.classify_category(text) == "退费纠纷"
