@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import numpy as np
 
@@ -140,15 +140,19 @@ class Outcome:
     in_top3: bool
 
 
-def top_candidate(
-    example: Example, calibration: Calibration
-) -> tuple[float, dict[str, float]] | None:
-    """The best candidate's probability and features, or None without candidates."""
+class Top(NamedTuple):
+    probability: float
+    features: dict[str, float]
+    id: str
+
+
+def top_candidate(example: Example, calibration: Calibration) -> Top | None:
+    """The best candidate's probability, features and id, or None without candidates."""
     if not example.candidates:
         return None
     probabilities = [calibration.probability(c) for c in example.candidates]
     best = int(np.argmax(probabilities))
-    return probabilities[best], example.candidates[best]
+    return Top(probabilities[best], example.candidates[best], example.ids[best])
 
 
 def outcomes(examples: Sequence[Example], calibration: Calibration) -> list[Outcome]:
@@ -196,7 +200,10 @@ def fit(
     # The scope model, on standardized inputs (its weights are mapped back to raw ones).
     scope = (BEST, *(f for f in features if not f.endswith("_gap")))
     x = np.asarray(
-        [[top[1][f] if f != BEST else _logit(top[0]) for f in scope] for _, top in tops_found]
+        [
+            [top.features[f] if f != BEST else _logit(top.probability) for f in scope]
+            for _, top in tops_found
+        ]
     )
     y = np.asarray([1.0 if e.gold is not None else 0.0 for e, _ in tops_found])
     mean, spread = x.mean(axis=0), x.std(axis=0) + 1e-9
@@ -215,8 +222,10 @@ def fit(
 
     # clarify: the highest scope threshold that abstains on at most the allowed share of
     # answerable queries (a query without candidates is abstained on anyway).
+    scope_of = [model.in_scope(top.probability, top.features) for _, top in tops_found]
     in_scope = np.sort(
-        [model.in_scope(*top) if top else 0.0 for e, top in tops if e.gold is not None]
+        [p for (e, _), p in zip(tops_found, scope_of, strict=True) if e.gold is not None]
+        + [0.0 for e, top in tops if top is None and e.gold is not None]
     )
     allowed = int(math.floor(targets.max_false_abstention * len(in_scope)))
     clarify = float(in_scope[allowed]) if len(in_scope) else 0.5
@@ -225,9 +234,9 @@ def fit(
     answer = 1.0
     scored = sorted(
         (
-            (top[0], _top_is_gold(e, combiner))
-            for e, top in tops_found
-            if model.in_scope(*top) >= clarify
+            (top.probability, top.id == e.gold)
+            for (e, top), p in zip(tops_found, scope_of, strict=True)
+            if p >= clarify
         ),
         reverse=True,
     )
@@ -243,8 +252,3 @@ def fit(
         fitted_on=fitted_on,
         matcher=tuple(float(w) for w in matcher),
     )
-
-
-def _top_is_gold(example: Example, combiner: Calibration) -> bool:
-    probabilities = [combiner.probability(c) for c in example.candidates]
-    return example.ids[int(np.argmax(probabilities))] == example.gold
