@@ -368,8 +368,7 @@ class KnowledgeBase:
             )
             faqs = len(self._entries)
             word_weights = {
-                w: math.log(1 + (faqs + 0.5) / (self._word_df[w] + 0.5))
-                for w in query_words
+                w: math.log(1 + (faqs + 0.5) / (self._word_df[w] + 0.5)) for w in query_words
             }
             matched = self._matched(chosen, vector)
             uncovered = (
