@@ -10,6 +10,7 @@ from actions.deps import channel_of, services
 from bot.complaints import intake
 from bot.complaints.names import PLACE_PART, known_names, official_place, official_target
 from bot.complaints.service import ComplaintDraft, Lookup
+from knowledge_base.pinyin import default_matcher
 from knowledge_base.text import to_simplified
 
 FORM = "complaint_form"
@@ -46,8 +47,9 @@ def _entities(tracker: Tracker, entity: str) -> list[str]:
 
 
 def _said(tracker: Tracker) -> str:
-    """The latest message in simplified characters."""
-    return to_simplified(tracker.latest_message.get("text") or "")
+    """The latest message in simplified characters, with names misheard or mistyped as they
+    sound written as the name (龙谭瀑布 → 龙潭瀑布, as the knowledge base reads queries)."""
+    return default_matcher().canonicalize(to_simplified(tracker.latest_message.get("text") or ""))
 
 
 def _names(tracker: Tracker, kind: str) -> list[str]:
@@ -260,8 +262,10 @@ class ValidateComplaintForm(FormValidationAction):
         ]
         at = [b for b in businesses if said.find(b) > 0 and said[said.find(b) - 1] == "在"]
         around = [b for b in businesses if CONTAINS.match(said, said.find(b) + len(b))]
-        places = [p for p in tagged if p not in met] or around or at or businesses or met
         correcting = intake.correcting(said)
+        if tracker.get_slot("place") and correcting:
+            businesses = around = at = []  # 那家店叫福满园，不是福满楼 renames the target only
+        places = [p for p in tagged if p not in met] or around or at or businesses or met
         if places and (not tracker.get_slot("place") or tagged or correcting):
             # Of several places, the one told nearest to what went wrong.
             cue = intake.cue_position(said)

@@ -84,6 +84,6 @@ class ActionFallbackTriage(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         text = tracker.latest_message.get("text") or ""
-        if intake.reads_like_complaint(text):
+        if intake.reads_like_complaint(text) or intake.states_complaint(text):
             return [FollowupAction("complaint_form")]
         return [FollowupAction("action_two_stage_fallback")]

@@ -21,9 +21,11 @@ class ActionAnswerFaq(Action):
         text = tracker.latest_message.get("text") or ""
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         callback = intake.leaves_a_number(text)
-        if intake.reads_like_complaint(text) and (intent == "inform" or callback):
-            # An incident told as details (`inform`), or as a question that leaves a number to
-            # be called back on: the complaint form takes it all in.
+        told = intake.reads_like_complaint(text) and (intent == "inform" or callback)
+        if told or intake.states_complaint(text):
+            # A complaint said outright (我要投诉…), an incident told as details (`inform`), or
+            # as a question that leaves a number to be called back on: the complaint form
+            # takes it all in.
             return [FollowupAction("complaint_form")]
         channel = channel_of(tracker.latest_message)
         result = services().kb.search(text, k=3)

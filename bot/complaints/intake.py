@@ -14,7 +14,8 @@ CATEGORIES: dict[str, re.Pattern[str]] = {
         r"|加价|收费不合理|价格不一样|欺诈|收了[^，。,.]{0,4}(百|千|块)|收我[^，。,.]{0,4}(百|千|块)"
         r"|菜单上|明明写|标价|标签|标的|涨价|扫了我|欺负外地人|价目表|价格表|要按|补[\d一二三四五六七八九十百千]|另外加钱|另收|秤有问题|短斤"
         r"|[一二两三四五六七八九十\d]+倍|不打表|一口价",
-        "服务态度": r"态度|骂|滚|爱答不理|不耐烦|甩脸|很凶|凶我|吼|不理人|白眼"
+        "服务态度": r"态度(?![^，。,.]{0,3}(?:客气|不错|还行|挺好|蛮好|很好))|骂|滚|爱答不理"
+        r"|不耐烦|甩脸|很凶|凶我|吼|不理人|白眼"
         r"|爱[住买吃坐]不|脸色|不搭理|没人理|打游戏|玩手机|冷漠|扔出来|摔[给到]",
         "安全隐患": r"安全|隐患|危险|护栏|塌|超载|消防|设施坏|松动|没有防护"
         r"|断了|坏了|掉下|掉进|摔|漏电|救生|飞快|不减速|超速|翻了|撞|裂|差点|晃",
@@ -65,7 +66,8 @@ KINDS = (
     "影楼", "摄影", "工作室", "俱乐部", "专线", "旅馆", "旅店", "招待所", "风景区", "景区",
     "山居", "人家", "小筑", "驿站", "酒楼", "排档", "土特产", "特产", "银饰",
     "租车", "车行", "出租车", "漂流", "游船", "索道", "飞索", "滑索", "乐园", "旅拍", "市场",
-    "寄存点", "寄存处", "服务点", "租赁点", "栈道", "滑道", "吊桥", "茶舍", "茶室", "筏队", "船队",
+    "寄存点", "寄存处", "小卖部", "服务点", "租赁点", "栈道", "滑道", "吊桥", "茶舍", "茶室",
+    "筏队", "船队",
     "店", "馆", "铺", "阁", "轩", "坊", "苑", "城", "楼", "居",
 )  # fmt: skip
 # A kind that is also part of everyday words: 楼上, 居然.
@@ -78,7 +80,10 @@ KIND = "|".join(  # longest first: 玉器店 before 店
     for kind in sorted(KINDS, key=len, reverse=True)
 )
 # Words before a kind that say what it is, not which: 旅游专线, 观光车队, 景区停车场.
-GENERIC = ("旅游", "观光", "游客", "当地", "本地", "景区", "公共", "收费", "免费", "正规")
+GENERIC = (
+    "旅游", "观光", "游客", "当地", "本地", "景区", "公共", "收费", "免费", "正规",
+    "什么", "哪个", "哪家", "这种", "那种", "任何", "所有", "每家",
+)  # fmt: skip
 NAME_LIKE = ("山居", "山庄", "山房", "小筑", "人家", "酒家", "茶庄", "客栈", "酒楼")
 WORD_END = re.compile(r"[^\u4e00-\u9fff]|的|$")
 KINDS_ONLY = re.compile(f"(?:{KIND})+")
@@ -102,9 +107,21 @@ NAMING = re.compile(
     + r")叫)(?![了我你他她它])([\u4e00-\u9fff]{2,12})"
 )
 NAME_ENDS = re.compile(r"的|是")
-# A person named after the role or by surname: 导游小罗, 司机老王, 导游阿凯, 姓刘的导游.
+# A person named after the role or by surname: 导游小罗, 司机老王, 导游阿凯, 姓刘的导游, 鲍导游,
+# 出租车司机冯师傅.
 STAFF = r"(?:导游|司机|领队|老板|店员|售票员|服务员)"
-PERSON = re.compile(f"{STAFF}(?:小|老|阿)[\u4e00-\u9fff]|姓[\u4e00-\u9fff]的?{STAFF}")
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭林罗梁宋郑谢韩唐冯董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁"
+    "魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段"
+    "钱汤尹黎易常武乔贺赖龚文庞樊兰殷施陶洪翟安颜倪严牛温芦季俞章鲁葛伍韦申尤毕聂焦鲍"
+)
+TITLE = r"(?:导游|师傅|司机|领队|经理|老板)"
+PERSON = re.compile(
+    f"{STAFF}(?:小|老|阿)[\u4e00-\u9fff]|姓[\u4e00-\u9fff]的?{STAFF}"
+    f"|(?:(?:出租车|网约车|大巴|观光车)?{STAFF})?[{SURNAMES}]{TITLE}"
+)
+# A person called by a nickname: 小蒋, 老周, 阿凯 (recorded after the role: 导游小蒋).
+NICKNAME = re.compile(r"[小老阿][\u4e00-\u9fff]")
 # A definite shop named without its kind: 那家阿香米线 (吃饭), 这家老杨土菜.
 DEFINITE = re.compile(
     r"(?:那|这)家(?!店|一直|都|也|还|就|很|太|真|人)([\u4e00-\u9fff]{2,8}?)(?=吃|买|住|喝|用餐|消费|拍|的|里|[，。,.！!？?\s]|$)"
@@ -130,12 +147,18 @@ REFERRED = re.compile(r"(?:这个|这家|那个|那家|该)(.+)")
 PLANNED_BEFORE = re.compile(r"(打算|准备|计划|本来要|想)[^，。,.！!？?\s]{0,4}$")
 PLANNED_AFTER = re.compile(r"[^，。,.！!？?\s]{0,2}(不去了|没去)")
 OPERATOR_BEFORE = re.compile(r"(经营|运营|承包|管理)的?是$|由$|属于$")
-OPERATOR_AFTER = re.compile(r"派的|派来的|安排的|经营的|运营的|承包的|的车")
+OPERATOR_AFTER = re.compile(
+    r"派的|派来的|安排的|经营的|运营的|承包的|的车|也?(?:没人管|不管|不作为|不处理|不负责)"
+)
 # Roles that belong to the place they work at: 青峰山（景区）, 观音洞（工作人员）.
 PLACE_ROLES = ("景区", "工作人员", "讲解员", "售票员", "售票处", "保安", "索道", "缆车", "观光车")
 # Where the tourists stayed is told as a setting: 我们住在旁边的悦来客栈.
 LODGED = re.compile(r"住(?:在|的是|的|进了?|了)?(?:旁边的|附近的|隔壁的|对面的)?$")
 REPORTING = re.compile(r"反[映应]|投诉|举报|维权|给个说法|讨个说法|没人管|管不管")
+STATED = re.compile(
+    r"(?:要|想|必须|得|来)(?:投诉|举报)(?!的话|电话|热线|渠道|流程|方式|[^，。,.！!？?]{0,6}"
+    r"(?:去哪|找谁|找哪|怎么|哪里|哪个|什么部门|打什么|吗|么))"
+)
 CORRECTED_FIELDS = {
     field: re.compile(pattern)
     for field, pattern in {
@@ -143,7 +166,7 @@ CORRECTED_FIELDS = {
         "place": r"地点|地方|位置|在哪",
         "incident_time": r"时间|日期|哪天|几号|几点",
         "category": r"类别|类型|分类",
-        "target": r"对象|名字|店名|商家|公司名|旅行社名|投诉的是",
+        "target": r"对象|名字|店名|[店家]叫|名叫|商家|公司名|旅行社名|投诉的是",
     }.items()
 }
 CORRECTION = re.compile(r"说错|不是|不对|改成|改为|应该是|更正|搞错|弄错")
@@ -168,7 +191,7 @@ DAY = (
     r"|\d{1,2}[日号]|上个?月|(国庆|五一|春节|元旦|端午|中秋|清明)节?"
     r"(那天|当天|期间|那几天|那两天|假期|第[一二三四五六七]天)?|刚才|刚刚)"
 )
-PART = r"(早上|上午|中午|下午|傍晚|晚上|凌晨|夜里|半夜)"
+PART = r"(一大早|大清早|清早|一早|早晨|早上|上午|中午|下午|傍晚|晚上|凌晨|夜里|半夜)"
 CLOCK = HOUR + r"点(半|多|\d{1,2}分)?(左右)?"
 TIME = re.compile(DAY + PART + r"?(" + CLOCK + r")?|" + PART + CLOCK)
 
@@ -197,6 +220,12 @@ def reads_like_complaint(text: str) -> bool:
     return leaves_a_number(text) or (
         find_time(text) is not None and any(role in text for role in ROLES)
     )
+
+
+def states_complaint(text: str) -> bool:
+    """The tourist says they are complaining (我要投诉揽月照相馆, 我想举报一下…), not asking
+    how to (想投诉的话打什么电话, 我要投诉该找谁)."""
+    return bool(STATED.search(text))
 
 
 def correcting(text: str) -> bool:
@@ -356,6 +385,10 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
     roles = [role for role in (PEOPLE if business else ROLES) if role in rest]
     at = text.find(business) if business else 0
     role = min(roles, key=lambda r: abs(rest.index(r) - at)) if roles else None
+    if business and role and role in business:
+        role = None  # 鲍导游 is a 导游 already
+    if business and role and NICKNAME.fullmatch(business) and role in PEOPLE:
+        return role + business  # 叫小蒋的导游 → 导游小蒋
     if business:
         return f"{business}（{role}）" if role else business
     if role in PLACE_ROLES and places:

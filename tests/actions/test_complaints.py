@@ -359,3 +359,27 @@ async def test_a_correction_of_the_name_leaves_the_time_alone() -> None:
         requested_slot="confirmation",
     )
     assert "incident_time" not in slots
+
+
+async def test_renaming_the_shop_in_a_correction_leaves_the_place_alone() -> None:
+    slots = await validated(
+        {"text": "哦不对，我记错了，那家店叫福满园，不是福满楼。", "intent": {"name": "inform"}},
+        target="福满楼",
+        place="云溪博物馆",
+        requested_slot="confirmation",
+    )
+    assert slots.get("target") == "福满园"
+    assert "place" not in slots
+
+
+async def test_a_place_misheard_as_it_sounds_is_filed_as_the_place() -> None:
+    slots = await validated(
+        {
+            "text": "投诉激浪漂流公司！12月2号下午在龙谭瀑布下面玩漂流，皮艇破了",
+            "intent": {"name": "complain"},
+        },
+        target=None,
+        place=None,
+        requested_slot=None,
+    )
+    assert slots["place"] == "龙潭瀑布"

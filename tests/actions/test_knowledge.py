@@ -83,3 +83,17 @@ def test_a_story_with_a_mobile_number_is_a_complaint_even_as_a_question(services
     dispatcher = CollectingDispatcher()
     assert ActionAnswerFaq().run(dispatcher, tracker, DOMAIN) == []
     assert dispatcher.messages
+
+
+def test_a_complaint_said_outright_starts_the_form_whatever_the_intent(services: Services) -> None:
+    said = "我要投诉揽月照相馆！今天下午路过望月楼，看到他们拿我的照片做广告"
+    tracker = saved_tracker("complaint_first_message")
+    tracker.latest_message.update({"text": said, "intent": {"name": "ask_faq"}})
+    assert ActionAnswerFaq().run(CollectingDispatcher(), tracker, DOMAIN) == [
+        {"event": "followup", "timestamp": None, "name": "complaint_form"}
+    ]
+    question = "想投诉的话打什么电话"  # how to complain: answered
+    tracker.latest_message.update({"text": question, "intent": {"name": "ask_faq"}})
+    dispatcher = CollectingDispatcher()
+    assert ActionAnswerFaq().run(dispatcher, tracker, DOMAIN) == []
+    assert dispatcher.messages

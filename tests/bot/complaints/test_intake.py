@@ -335,3 +335,46 @@ def test_a_place_complained_of_for_its_facilities_is_the_target() -> None:
 def test_a_refund_promised_is_a_refund_matter() -> None:
     text = "下雨停漂了，当时说好把票钱退给我们，到现在一分钱都没退"
     assert intake.classify_category(text) == "退费纠纷"
+
+
+@pytest.mark.parametrize(
+    ("text", "stated"),
+    [
+        ("我要投诉揽月照相馆！今天下午路过望月楼", True),
+        ("我想举报一下那个导游", True),
+        ("想投诉的话打什么电话", False),
+        ("我要投诉该找谁", False),
+        ("投诉一般多久有结果", False),
+    ],
+)
+def test_a_complaint_said_outright_not_a_question_about_complaining(
+    text: str, stated: bool
+) -> None:
+    assert intake.states_complaint(text) is stated
+
+
+def test_staff_known_by_surname_and_title_or_by_nickname() -> None:
+    assert intake.find_target("嗯 就是带团的那个导游 鲍导游", []) == "鲍导游"
+    text = "我要投诉出租车司机冯师傅！今天上午在云溪北站坐的他的车，他不打表"
+    assert intake.find_target(text, [], ["云溪北站"]) == "出租车司机冯师傅"
+    assert intake.find_target("那个叫小蒋的导游把我们拉去购物", []) == "导游小蒋"
+
+
+def test_whoever_is_said_to_leave_it_unmanaged_is_the_target() -> None:
+    text = (
+        "龙潭瀑布那边的观景栈道栏杆都松了 我家小孩差点掉下去 "
+        "就是龙潭瀑布景区管理处也没人管 连个警示牌都没有"
+    )
+    assert intake.find_target(text, [], ["龙潭瀑布"]) == "龙潭瀑布景区管理处"
+
+
+def test_a_question_word_before_a_kind_is_no_name() -> None:
+    text = "今天一大早在翠湖公园门口被顺心小卖部坑了！说什么景区价一瓶20"
+    assert intake.named_businesses(text) == ["顺心小卖部"]
+    assert intake.find_time(text) == "今天一大早"
+
+
+def test_a_kind_word_about_staff_is_no_cue_of_its_category() -> None:
+    text = "店员态度倒还客气，就是说开不了发票，老板电话一直不接"
+    assert intake.classify_category(text) is None
+    assert intake.classify_category("店员态度很差") == "服务态度"
