@@ -5,23 +5,25 @@ own score, how much of the query's BM25 weight the text covers, how much of the 
 its words leave uncovered, the pair matcher's logit and whether the query names another
 destination. A logistic regression fitted on the dev set turns them into the probability that
 the candidate is the right answer: it ranks the candidates. Whether the query is one the KB
-answers at all is a second question, asked of the whole query: the scope model, a logistic
-regression over the top candidate's absolute features and its probability (the gaps that help
-ranking say nothing there), fitted on in-scope against out-of-scope dev queries. ``none`` when
-the scope probability is under the clarify threshold, else ``answer`` when the top candidate's
-probability clears the answer threshold, else ``clarify`` with the top questions.
-``scripts/eval_kb.py --save`` fits all of it; nothing here is set by hand.
+answers at all is a second question, asked of the whole query: the scope model, boosted trees
+(``trees``) over the top candidate's absolute features, its probability and the query's length
+(the gaps that help ranking say nothing there), fitted on in-scope against out-of-scope dev
+queries. ``none`` when the scope probability is under the clarify threshold, else ``answer``
+when the top candidate's probability clears the answer threshold, else ``clarify`` with the top
+questions. ``scripts/eval_kb.py --save`` fits all of it; nothing here is set by hand.
 """
 
 import json
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Literal, NamedTuple
 
 import numpy as np
+
+from knowledge_base.trees import Tree, fit_trees, predict
 
 Decision = Literal["answer", "clarify", "none"]
 FEATURES = (
@@ -35,8 +37,12 @@ FEATURES = (
     "elsewhere",
 )
 BEST = "best"  # the scope model's input: the logit of the top candidate's probability
+# What the scope model reads besides the combiner's features: log(1 + characters of the query).
+QUERY_FEATURES = ("length",)
+SCOPE_FOLDS = 5  # the clarify threshold is read off scope probabilities of held-out folds
 CALIBRATION_FILE = Path(__file__).resolve().parent / "calibration.json"
 _NUMBER_LIST = re.compile(r"\[\s*((?:-?[0-9.e+-]+,\s*)*-?[0-9.e+-]+)\s*\]")
+_LISTS_OBJECT = re.compile(r"\{(?:\s*\"\w+\": \[[^\[\]]*\],?)+\s*\}")  # a tree: one line
 
 
 @dataclass(frozen=True)
@@ -49,9 +55,9 @@ class Calibration:
     fitted_on: str = ""
     matcher: tuple[float, ...] = ()  # the pair matcher's weights (see ``matcher``), if any
     # Without a fitted scope model the scope probability is the top candidate's probability.
-    scope: tuple[str, ...] = (BEST,)
-    scope_weights: tuple[float, ...] = (1.0,)
+    scope: tuple[str, ...] = ()
     scope_bias: float = 0.0
+    scope_trees: tuple[Tree, ...] = ()
 
     def probability(self, values: dict[str, float]) -> float:
         z = self.bias + sum(w * values[f] for f, w in zip(self.features, self.weights, strict=True))
@@ -59,13 +65,21 @@ class Calibration:
 
     def in_scope(self, best: float, values: dict[str, float]) -> float:
         """How likely the query is one the KB answers, from its top candidate."""
+        if not self.scope_trees:
+            return best
         inputs = {**values, BEST: _logit(best)}
-        terms = zip(self.scope, self.scope_weights, strict=True)
-        return _sigmoid(self.scope_bias + sum(w * inputs[f] for f, w in terms))
+        row = [inputs[f] for f in self.scope]
+        return _sigmoid(self.scope_bias + sum(tree.value_at(row) for tree in self.scope_trees))
 
     def decide(self, best: float | None, values: dict[str, float] | None = None) -> Decision:
         """``best``: the top candidate's probability; ``values``: its features."""
-        if best is None or self.in_scope(best, values or {}) < self.clarify:
+        if best is None:
+            return "none"
+        return self.decision(best, self.in_scope(best, values or {}))
+
+    def decision(self, best: float, scope: float) -> Decision:
+        """From the top candidate's probability and the query's scope probability."""
+        if scope < self.clarify:
             return "none"
         return "answer" if best >= self.answer else "clarify"
 
@@ -79,9 +93,15 @@ def load(model: str, path: Path = CALIBRATION_FILE) -> Calibration | None:
     entry = json.loads(path.read_text(encoding="utf-8")).get(model)
     if entry is None:
         return None
-    for field in ("features", "weights", "matcher", "scope", "scope_weights"):
+    known = {f.name for f in fields(Calibration)}
+    entry = {key: value for key, value in entry.items() if key in known}  # an older file's too
+    for field in ("features", "weights", "matcher", "scope"):
         if field in entry:
             entry[field] = tuple(entry[field])
+    entry["scope_trees"] = tuple(
+        Tree(**{part: tuple(values) for part, values in tree.items()})
+        for tree in entry.get("scope_trees", ())
+    )
     return Calibration(**entry)
 
 
@@ -92,6 +112,7 @@ def save(model: str, calibration: Calibration, path: Path = CALIBRATION_FILE) ->
     text = json.dumps(data, ensure_ascii=False, indent=2)
     # A list of numbers on one line: the matcher's thousand weights would fill a page each.
     text = _NUMBER_LIST.sub(lambda m: "[" + " ".join(m.group(1).split()) + "]", text)
+    text = _LISTS_OBJECT.sub(lambda m: " ".join(m.group(0).split()), text)
     path.write_text(text + "\n", encoding="utf-8")
 
 
@@ -186,7 +207,10 @@ def fit(
     targets: Targets = Targets(),
     fitted_on: str = "",
     matcher: Sequence[float] = (),
+    query_features: Sequence[str] = (),
 ) -> Calibration:
+    """The combiner, then the scope model over the top candidates (``query_features`` are read
+    by the scope model only), then the thresholds."""
     rows, labels = [], []
     for example in examples:
         for candidate_id, candidate in zip(example.ids, example.candidates, strict=True):
@@ -197,18 +221,15 @@ def fit(
     tops = [(e, top_candidate(e, combiner)) for e in examples]
     tops_found = [(e, top) for e, top in tops if top is not None]
 
-    # The scope model, on standardized inputs (its weights are mapped back to raw ones).
-    scope = (BEST, *(f for f in features if not f.endswith("_gap")))
+    scope = (BEST, *(f for f in features if not f.endswith("_gap")), *query_features)
     x = np.asarray(
         [
             [top.features[f] if f != BEST else _logit(top.probability) for f in scope]
             for _, top in tops_found
         ]
-    )
+    ).reshape(len(tops_found), len(scope))
     y = np.asarray([1.0 if e.gold is not None else 0.0 for e, _ in tops_found])
-    mean, spread = x.mean(axis=0), x.std(axis=0) + 1e-9
-    standardized = fit_logistic((x - mean) / spread, y, l2=1.0)
-    scope_weights = standardized[1:] / spread
+    bias, trees = fit_trees(x, y)
     model = Calibration(
         combiner.features,
         combiner.weights,
@@ -216,15 +237,23 @@ def fit(
         1,
         0,
         scope=scope,
-        scope_weights=tuple(float(w) for w in scope_weights),
-        scope_bias=float(standardized[0] - scope_weights @ mean),
+        scope_bias=bias,
+        scope_trees=tuple(trees),
     )
 
     # clarify: the highest scope threshold that abstains on at most the allowed share of
-    # answerable queries (a query without candidates is abstained on anyway).
-    scope_of = [model.in_scope(top.probability, top.features) for _, top in tops_found]
+    # answerable queries (a query without candidates is abstained on anyway), read off scope
+    # probabilities of models that did not see the query: trees fit what they were fitted on.
+    held_out = np.zeros(len(y))
+    for fold in range(SCOPE_FOLDS):
+        scored = np.arange(len(y)) % SCOPE_FOLDS == fold
+        if scored.all() or not scored.any():
+            continue
+        fold_bias, fold_trees = fit_trees(x[~scored], y[~scored])
+        held_out[scored] = predict(fold_bias, fold_trees, x[scored])
+    scope_of = [_sigmoid(float(z)) for z in held_out]
     in_scope = np.sort(
-        [p for (e, _), p in zip(tops_found, scope_of, strict=True) if e.gold is not None]
+        [p for p, label in zip(scope_of, y, strict=True) if label]
         + [0.0 for e, top in tops if top is None and e.gold is not None]
     )
     allowed = int(math.floor(targets.max_false_abstention * len(in_scope)))

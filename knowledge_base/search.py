@@ -377,6 +377,7 @@ class KnowledgeBase:
                 else {}
             )
             elsewhere = float(self._names_elsewhere(prepared, terms))
+            length = math.log1p(len(prepared))  # the scope model weighs the rest by it
             features = {
                 faq_id: {
                     "dense": dense.get(faq_id, floor),
@@ -386,6 +387,7 @@ class KnowledgeBase:
                     "uncovered": uncovered.get(faq_id, 0.0),
                     "match": matched.get(faq_id, 0.0),
                     "elsewhere": elsewhere,
+                    "length": length,
                 }
                 for faq_id in chosen
             }
@@ -484,10 +486,11 @@ class KnowledgeBase:
         ]
         if not scored:
             return SearchResult(query=query, decision="none", hits=hits)
-        best, top = scored[0][0], scored[0][1].features
+        best = scored[0][0]
+        scope = self.calibration.in_scope(best, scored[0][1].features)
         return SearchResult(
             query=query,
-            decision=self.calibration.decide(best, top),
+            decision=self.calibration.decision(best, scope),
             hits=hits,
-            in_scope=self.calibration.in_scope(best, top),
+            in_scope=scope,
         )

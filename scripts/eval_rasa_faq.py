@@ -21,7 +21,7 @@ import yaml
 
 from bot.engine_process import engine_env
 from bot.settings import PROJECT_DIR, Settings
-from knowledge_base.evaluation import read_queries
+from knowledge_base.evaluation import read_queries, read_sets
 from knowledge_base.importer import read_csv
 
 OUT = PROJECT_DIR / "results" / "rasa_faq"
@@ -68,7 +68,9 @@ def write_project(faq_file: Path) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--faqs", type=Path, default=PROJECT_DIR / "knowledge_base/demo/faq.csv")
-    parser.add_argument("--dev", type=Path, default=PROJECT_DIR / "eval" / "kb_dev.jsonl")
+    parser.add_argument(
+        "--dev", type=Path, nargs="*", help="query sets (default: every dev set and supplement)"
+    )
     parser.add_argument("--port", type=int, default=5099)
     args = parser.parse_args()
     settings = Settings()
@@ -98,7 +100,9 @@ def main() -> int:
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise SystemExit("the Rasa server did not start")
                 time.sleep(1)
-            queries = read_queries(args.dev)
+            queries = (
+                [q for path in args.dev for q in read_queries(path)] if args.dev else read_sets()[0]
+            )
             with (OUT / "rankings.jsonl").open("w", encoding="utf-8") as out:
                 for query in queries:
                     parsed = http.post("/model/parse", json={"text": query.query}).json()

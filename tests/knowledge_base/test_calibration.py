@@ -28,7 +28,9 @@ def examples(n: int, seed: int) -> list[Example]:
 def test_the_scope_model_abstains_where_the_top_candidate_leaves_the_query_uncovered() -> None:
     fitted = fit(examples(300, seed=1), features=("dense", "uncovered", "dense_gap"))
     assert fitted.scope == ("best", "dense", "uncovered")  # gaps rank; they say nothing of scope
-    assert fitted.scope_weights[2] < 0  # more uncovered, less likely in scope
+    best = fitted.probability({"dense": 0.75, "uncovered": 0.2, "dense_gap": 0.0})
+    covered = fitted.in_scope(best, {"dense": 0.75, "uncovered": 0.1})
+    assert covered > fitted.in_scope(best, {"dense": 0.75, "uncovered": 0.6})  # less covered
 
     unseen = examples(150, seed=2)
     decided = outcomes(unseen, fitted)
@@ -53,6 +55,18 @@ def test_without_a_scope_model_the_top_probability_decides() -> None:
     assert plain.decide(0.6, {"dense": 0.0}) == "clarify"
     assert plain.decide(0.9, {"dense": 0.0}) == "answer"
     assert plain.decide(None) == "none"
+
+
+def test_the_scope_model_reads_query_features_the_combiner_does_not() -> None:
+    rng = random.Random(5)
+    found = examples(300, seed=5)
+    for e in found:  # a feature of the query, the same for each of its candidates
+        length = rng.uniform(0, 1)
+        for candidate in e.candidates:
+            candidate["length"] = length
+    fitted = fit(found, features=("dense", "uncovered"), query_features=("length",))
+    assert fitted.features == ("dense", "uncovered")
+    assert fitted.scope == ("best", "dense", "uncovered", "length")
 
 
 def test_a_saved_calibration_loads_with_its_scope_model(tmp_path: Path) -> None:
