@@ -38,8 +38,8 @@ CONTAINS = re.compile(r"里面|里头|里|内")
 # A question answered with "I don't know".
 UNKNOWN = re.compile(r"不知道|不清楚|没注意|没看清|不记得|记不得|忘了|没看到")
 UNNAMED = "未说明（见事情经过）"
-# Where the group met: 在云溪北站集合.
-MEETING = re.compile(r"(?:的)?(?:集合|上车|碰头|碰面|出发|接我们)")
+# Where the group met or signed up: 在云溪北站集合, 在南门游客中心报的名.
+MEETING = re.compile(r"(?:的)?(?:集合|上车|碰头|碰面|出发|接我们|报的?名|报团)")
 
 
 def _entities(tracker: Tracker, entity: str) -> list[str]:
@@ -249,6 +249,8 @@ class ValidateComplaintForm(FormValidationAction):
         if intake.correcting(said):  # 不是北站，是云溪机场: a synonym of what is taken back
             tagged = [p for p in tagged if p in told] or tagged
         tagged = [p for p in tagged if not intake.planned(p, said)] or tagged
+        # Where they stayed is the setting (住的是古镇的听雨轩民宿), unless it is the only place.
+        tagged = [p for p in tagged if not intake.LODGED.search(said[: said.find(p)])] or tagged
         # A place we know beats a word the NLU guessed is one (竹筏); where the group met
         # (在云溪北站集合) is not where it happened while another place is said.
         tagged = [p for p in tagged if p in known_names("place")] or tagged

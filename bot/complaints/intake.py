@@ -19,7 +19,7 @@ CATEGORIES: dict[str, re.Pattern[str]] = {
         r"|爱[住买吃坐]不|脸色|不搭理|没人理|打游戏|玩手机|冷漠|扔出来|摔[给到]",
         "安全隐患": r"安全|隐患|危险|护栏|塌|超载|消防|设施坏|松动|没有防护"
         r"|断了|坏了|掉下|掉进|摔|漏电|救生|飞快|不减速|超速|翻了|撞|裂|差点|晃",
-        "合同违约": r"合同|行程|缩水|擅自改|降低标准|没按约定|说好(?![^，。,.]{0,4}退)|甩团|不按"
+        "合同违约": r"合同|行程|缩水|擅自改|降低标准|没按约定|说好(?![^，。,.]{0,10}退)|甩团|不按"
         r"|违约|更换|订单上|订单写|按订单|跟订单|和订单|与订单|不一样|不符|货不对板|换成",
         "退费纠纷": r"退款|退费|退钱|不退|押金|退票|退订|扣钱"
         r"|订金|定金|只退|少退|没退|退还|退[了回]?一半|不能退|不给退|要求退|退[^，。,.]{0,4}钱"
@@ -61,7 +61,8 @@ PEOPLE = ("导游", "领队", "司机", "售票员", "讲解员", "工作人员"
 # Kinds of business that follow their name; the words before a name that are not part of it.
 KINDS = (
     "旅行社", "酒店", "宾馆", "客栈", "民宿", "饭店", "餐馆", "餐厅", "茶馆", "农家乐",
-    "山庄", "度假村", "商城", "小吃城", "购物店", "特产店", "玉器店", "商店", "管理处",
+    "山庄", "度假村", "鱼庄", "饭庄", "汤泉", "商城", "小吃城", "购物店", "特产店", "玉器店",
+    "商店", "管理处",
     "公司", "会所", "酒家", "中心", "超市", "停车场", "国旅", "车队", "茶庄", "茶行", "客运",
     "影楼", "摄影", "工作室", "俱乐部", "专线", "旅馆", "旅店", "招待所", "风景区", "景区",
     "山居", "人家", "小筑", "驿站", "酒楼", "排档", "土特产", "特产", "银饰",
@@ -95,8 +96,10 @@ NAMED = re.compile(  # kinds may follow each other: 汤泉山庄酒店, 畅行�
 LEADING_WORDS = re.compile(
     r"投诉|举报|反映|我要|我想|我们|他们|你们|就是|那个|这个|一个|一家|那家|这家|旁边|对面|里面|附近"
     r"|那边|这边|一下|名叫|叫做|有个|有家|以后|之后|然后|[拉带进回说坐乘玩]"  # 拉回酒店: no hotel
-    r"|[的在是住去到被给了和跟把叫]"
+    r"|[的在是住去到被给了和把叫]|跟(?!拍)"  # 跟拍工作室
 )
+# Who fleeced them, said outright: 被鲜掂鱼庄宰了, 被顺心小卖部坑了.
+FLEECED = re.compile(r"被([\u4e00-\u9fff]{2,8}?)(?:宰|坑|骗|黑)")
 QUOTED = re.compile(r"[“「『\"]([^”」』\"]{2,20})[”」』\"]")
 # What someone said, quoted, is not a name: it has pronouns, particles or punctuation.
 SPEECH = re.compile(r"[我你他她吗呢吧啊了没不？?！!，,]")
@@ -109,13 +112,13 @@ NAMING = re.compile(
 NAME_ENDS = re.compile(r"的|是")
 # A person named after the role or by surname: 导游小罗, 司机老王, 导游阿凯, 姓刘的导游, 鲍导游,
 # 出租车司机冯师傅.
-STAFF = r"(?:导游|司机|领队|老板|店员|售票员|服务员)"
+STAFF = r"(?:导游|司机|领队|老板娘|老板|店员|售票员|服务员|讲解员|摄影师|前台)"
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭林罗梁宋郑谢韩唐冯董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁"
     "魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段"
     "钱汤尹黎易常武乔贺赖龚文庞樊兰殷施陶洪翟安颜倪严牛温芦季俞章鲁葛伍韦申尤毕聂焦鲍"
 )
-TITLE = r"(?:导游|师傅|司机|领队|经理|老板)"
+TITLE = r"(?:导游|导(?![游览致航演])|师傅|司机|领队|经理|老板)"  # 韦导
 PERSON = re.compile(
     f"{STAFF}(?:小|老|阿)[\u4e00-\u9fff]|姓[\u4e00-\u9fff]的?{STAFF}"
     f"|(?:(?:出租车|网约车|大巴|观光车)?{STAFF})?[{SURNAMES}]{TITLE}"
@@ -124,7 +127,7 @@ PERSON = re.compile(
 NICKNAME = re.compile(r"[小老阿][\u4e00-\u9fff]")
 # A definite shop named without its kind: 那家阿香米线 (吃饭), 这家老杨土菜.
 DEFINITE = re.compile(
-    r"(?:那|这)家(?!店|一直|都|也|还|就|很|太|真|人)([\u4e00-\u9fff]{2,8}?)(?=吃|买|住|喝|用餐|消费|拍|的|里|[，。,.！!？?\s]|$)"
+    r"(?:那|这)家(?!店|一直|都|也|还|就|很|太|真|人|是)([\u4e00-\u9fff]{2,8}?)(?=吃|买|住|喝|用餐|消费|拍|的|里|[，。,.！!？?\s]|$)"
 )
 INDEFINITE = re.compile(r"(一家|一个|一间)$")
 GRADE = re.compile(
@@ -154,7 +157,9 @@ OPERATOR_AFTER = re.compile(
 PLACE_ROLES = ("景区", "工作人员", "讲解员", "售票员", "售票处", "保安", "索道", "缆车", "观光车")
 # Where the tourists stayed is told as a setting: 我们住在旁边的悦来客栈.
 LODGED = re.compile(r"住(?:在|的是|的|进了?|了)?(?:旁边的|附近的|隔壁的|对面的)?$")
-REPORTING = re.compile(r"反[映应]|投诉|举报|维权|给个说法|讨个说法|没人管|管不管")
+REPORTING = re.compile(
+    r"反[映应]|投诉|举报|维权|给个说法|讨个说法|没个说法|没有说法|给个交代|没人管|管不管"
+)
 STATED = re.compile(
     r"(?:要|想|必须|得|来)(?:投诉|举报)(?!的话|电话|热线|渠道|流程|方式|[^，。,.！!？?]{0,6}"
     r"(?:去哪|找谁|找哪|怎么|哪里|哪个|什么部门|打什么|吗|么))"
@@ -169,7 +174,7 @@ CORRECTED_FIELDS = {
         "target": r"对象|名字|店名|[店家]叫|名叫|商家|公司名|旅行社名|投诉的是",
     }.items()
 }
-CORRECTION = re.compile(r"说错|不是|不对|改成|改为|应该是|更正|搞错|弄错")
+CORRECTION = re.compile(r"[说留写记打输填报搞弄]错|不是|不对|改成|改为|应该是|更正")
 NEGATED = re.compile(r"(而)?不[是在][^，。,.！!？?；;\s]*")  # voice transcripts pause with spaces
 PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 # A number read out in words, as voice transcripts write it: 一五八零六七三二九一四.
@@ -188,7 +193,7 @@ DAY = (
     + WEEKDAY
     + r"|(\d{1,2}|[一二三四五六七八九十]{1,3}|上个?|这个?|本)月"
     r"(\d{1,2}|[一二三四五六七八九十]{1,3})[日号]"
-    r"|\d{1,2}[日号]|上个?月|(国庆|五一|春节|元旦|端午|中秋|清明)节?"
+    r"|\d{1,2}[日号]|上个?月[底初中]?|(国庆|五一|春节|元旦|端午|中秋|清明)节?"
     r"(那天|当天|期间|那几天|那两天|假期|第[一二三四五六七]天)?|刚才|刚刚)"
 )
 PART = r"(一大早|大清早|清早|一早|早晨|早上|上午|中午|下午|傍晚|晚上|凌晨|夜里|半夜)"
@@ -264,6 +269,11 @@ def named_businesses(text: str) -> list[str]:
         if not GRADE.fullmatch(name) and name not in GENERIC:  # 四星酒店, 旅游专线
             names.append(name + match.group(2))
     names.extend(definite.group(1) for definite in DEFINITE.finditer(text))
+    names.extend(
+        who.group(1)
+        for who in FLEECED.finditer(text)
+        if not NOT_A_NAME.search(who.group(1)) and not is_vague(who.group(1))
+    )
     return list(dict.fromkeys(name for name in names if len(name) >= 2))
 
 

@@ -383,3 +383,18 @@ async def test_a_place_misheard_as_it_sounds_is_filed_as_the_place() -> None:
         requested_slot=None,
     )
     assert slots["place"] == "龙潭瀑布"
+
+
+async def test_where_they_stayed_or_signed_up_is_not_where_it_happened() -> None:
+    stayed = (
+        "俺大前天上午在青锋山坐凌霄索道的缆车，走到一半停了二十多分钟，这也忒危险了！"
+        "俺们住的是古镇的听雨轩民宿。俺手机15193826074。"
+    )
+    slots = await validated({"text": stayed, "intent": {"name": "complain"}}, place=None)
+    assert slots["place"] == "青峰山风景区"
+    signed_up = (
+        "12月1号跟着逸程旅行社的团上青峰山，团是在南门游客中心报的名，合同写明含观光车，"
+        "结果在青峰山上导游说观光车不坐了。手机号18903316452。"
+    )
+    slots = await validated({"text": signed_up, "intent": {"name": "complain"}}, place=None)
+    assert slots["place"] == "青峰山风景区"

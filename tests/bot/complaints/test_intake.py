@@ -378,3 +378,40 @@ def test_a_kind_word_about_staff_is_no_cue_of_its_category() -> None:
     text = "店员态度倒还客气，就是说开不了发票，老板电话一直不接"
     assert intake.classify_category(text) is None
     assert intake.classify_category("店员态度很差") == "服务态度"
+
+
+def test_who_fleeced_them_is_named_and_a_remark_about_them_is_not() -> None:
+    text = (
+        "我们昨天傍晚在云溪老街被鲜掂鱼庄宰了！一条鱼收了我们一千三百多。"
+        "我们住的栖云客栈老板都说这家是出了名的坑人。"
+    )
+    assert intake.find_target(text, [], ["云溪老街"]).startswith("鲜掂鱼庄")
+    assert "是出了名" not in intake.named_businesses(text)
+
+
+def test_a_word_that_starts_like_a_leading_word_stays_in_the_name() -> None:
+    text = "有个光影跟拍工作室的摄影师一直偷偷拍我们，没经过同意就发到网上当广告"
+    assert intake.find_target(text, [], []) == "光影跟拍工作室"
+
+
+def test_more_staff_by_nickname_and_a_guide_by_surname_alone() -> None:
+    text = "我要投诉 那个 昨天中午 在云溪博物馆 那个讲解员小蒋 问了两个问题 她就不耐烦"
+    assert intake.find_target(text, [], ["云溪博物馆"]) == "讲解员小蒋"
+    assert intake.find_target("韦导带我们去购物店不买不让走", []) == "韦导"
+
+
+def test_a_promise_of_a_refund_kept_within_the_clause_is_a_refund_matter() -> None:
+    text = "在暖玉汤泉办了张次卡，办的时候说好不满意随时能退剩余次数的钱，现在去退，一律不退"
+    assert intake.classify_category(text) == "退费纠纷"
+    assert intake.find_target(text, []) == "暖玉汤泉"
+
+
+def test_more_ways_to_say_a_field_was_wrong_and_the_end_of_a_month() -> None:
+    assert intake.correcting("电话留错了，那是我以前的号，新号是15602873319")
+    assert intake.corrected_field("电话留错了，那是我以前的号") == "phone"
+    assert intake.find_time("上个月底住云溪古镇的明珠酒店") == "上个月底"
+
+
+def test_a_grievance_with_no_answer_given_and_a_number_reads_like_a_complaint() -> None:
+    text = "我去云溪机场那个安心行李寄存点取箱子，箱子没了！到现在也没个说法。电话 138-0659-27140"
+    assert intake.reads_like_complaint(text)
