@@ -249,11 +249,11 @@ class ValidateComplaintForm(FormValidationAction):
         if intake.correcting(said):  # 不是北站，是云溪机场: a synonym of what is taken back
             tagged = [p for p in tagged if p in told] or tagged
         tagged = [p for p in tagged if not intake.planned(p, said)] or tagged
-        # Where they stayed is the setting (住的是古镇的听雨轩民宿), unless it is the only place.
-        tagged = [p for p in tagged if not intake.LODGED.search(said[: said.find(p)])] or tagged
         # A place we know beats a word the NLU guessed is one (竹筏); where the group met
         # (在云溪北站集合) is not where it happened while another place is said.
         tagged = [p for p in tagged if p in known_names("place")] or tagged
+        # Where they stayed is the setting (住的是古镇的听雨轩民宿), unless it is the only place.
+        tagged = [p for p in tagged if not intake.LODGED.search(said[: said.find(p)])] or tagged
         met = [p for p in tagged if MEETING.match(said, said.find(p) + len(p))]
         # A shop, hotel or boat company is where it happened; a travel agency or a person is
         # not. Of several, the one said after 在 (在老街小吃城一家叫聚福源的店).

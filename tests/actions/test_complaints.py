@@ -398,3 +398,10 @@ async def test_where_they_stayed_or_signed_up_is_not_where_it_happened() -> None
     )
     slots = await validated({"text": signed_up, "intent": {"name": "complain"}}, place=None)
     assert slots["place"] == "青峰山风景区"
+
+
+async def test_where_they_stayed_is_where_it_happened_when_no_other_place_is_said() -> None:
+    text = "我住在云溪温泉度假区的汤泉山庄酒店，昨天晚上入住发现床单上有头发，房间里的泡池飘着垃圾"
+    entities = [{"entity": "place", "value": "泡池"}]
+    slots = await validated({"text": text, "intent": {"name": "complain"}, "entities": entities})
+    assert slots["place"] == "云溪温泉度假区"
