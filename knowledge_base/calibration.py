@@ -14,6 +14,7 @@ questions. ``scripts/eval_kb.py --save`` fits all of it; nothing here is set by 
 """
 
 import json
+import logging
 import math
 import re
 from collections.abc import Sequence
@@ -24,6 +25,8 @@ from typing import Literal, NamedTuple
 import numpy as np
 
 from knowledge_base.trees import Tree, fit_trees, predict
+
+log = logging.getLogger(__name__)
 
 Decision = Literal["answer", "clarify", "none"]
 FEATURES = (
@@ -38,7 +41,8 @@ FEATURES = (
 )
 BEST = "best"  # the scope model's input: the logit of the top candidate's probability
 # What the scope model reads besides the combiner's features: log(1 + characters of the query).
-QUERY_FEATURES = ("length",)
+LENGTH = "length"
+QUERY_FEATURES = (LENGTH,)
 SCOPE_FOLDS = 5  # the clarify threshold is read off scope probabilities of held-out folds
 CALIBRATION_FILE = Path(__file__).resolve().parent / "calibration.json"
 _NUMBER_LIST = re.compile(r"\[\s*((?:-?[0-9.e+-]+,\s*)*-?[0-9.e+-]+)\s*\]")
@@ -93,6 +97,12 @@ def load(model: str, path: Path = CALIBRATION_FILE) -> Calibration | None:
     entry = json.loads(path.read_text(encoding="utf-8")).get(model)
     if entry is None:
         return None
+    if "scope_weights" in entry:
+        log.warning(
+            "%s: calibration from before the scope trees; decisions use the top probability "
+            "until `scripts/eval_kb.py --save` refits it",
+            model,
+        )
     known = {f.name for f in fields(Calibration)}
     entry = {key: value for key, value in entry.items() if key in known}  # an older file's too
     for field in ("features", "weights", "matcher", "scope"):

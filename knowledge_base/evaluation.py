@@ -4,7 +4,7 @@ A query set is JSON lines ``{"query", "faq_id" (null when out of scope), "style"
 retriever setup is scored the same way: candidates and their features, a calibration fitted by
 ``calibration.fit``, the metrics below. Numbers reported as held-out come from cross-validation
 by query set (each written by another author): the calibration never sees the queries it is
-scored on, nor any written by the same hand.
+scored on, nor others of the same set (a one-style supplement's rows are dealt over the folds).
 """
 
 import json
@@ -133,6 +133,8 @@ def cross_validated(
     """Fit on every fold but one, score that one: every query scored once, by a calibration
     that never saw it. ``fold_of[i]`` is example i's fold. Returned in the order of
     ``examples``."""
+    if len(set(fold_of)) < 2:
+        raise ValueError("cross-validation needs queries in two folds or more (two dev sets)")
     scored: dict[int, Scored] = {}
     for fold in sorted(set(fold_of)):
         train = [e for e, f in zip(examples, fold_of, strict=True) if f != fold]

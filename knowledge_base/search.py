@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from knowledge_base import calibration as calibration_file
-from knowledge_base.calibration import Calibration, Decision
+from knowledge_base.calibration import LENGTH, Calibration, Decision
 from knowledge_base.coverage import WordCoverage
 from knowledge_base.dense import APPROXIMATE_ABOVE, DenseIndex
 from knowledge_base.elsewhere import default_destinations
@@ -387,7 +387,7 @@ class KnowledgeBase:
                     "uncovered": uncovered.get(faq_id, 0.0),
                     "match": matched.get(faq_id, 0.0),
                     "elsewhere": elsewhere,
-                    "length": length,
+                    LENGTH: length,
                 }
                 for faq_id in chosen
             }

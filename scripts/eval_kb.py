@@ -79,6 +79,12 @@ def rasa_examples(path: Path, queries: list[LabelledQuery]) -> list[Example]:
     for line in path.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         by_query[row["query"]] = row["ranking"]
+    missing = [q.query for q in queries if q.query not in by_query]
+    if missing:
+        raise SystemExit(
+            f"{path}: no ranking for {len(missing)} queries (e.g. {missing[0]!r}); "
+            "run scripts/eval_rasa_faq.py on the same sets"
+        )
     result = []
     for query in queries:
         ranking = by_query[query.query]
@@ -107,13 +113,17 @@ def row(name: str, m: Metrics) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dev", type=Path, nargs="*", help="dev sets (default: DEV_SETS)")
+    parser.add_argument(
+        "--dev", type=Path, nargs="*", help="two or more dev sets, one fold each (default: all)"
+    )
     parser.add_argument("--faqs", type=Path, default=DEMO_KB)
     parser.add_argument("--models", default="usem3,e5")
     parser.add_argument("--rasa", type=Path, help="Rasa ResponseSelector rankings (JSON lines)")
     parser.add_argument("--save", action="store_true", help="write the fitted calibration")
     parser.add_argument("--test", type=Path, help="score this set with calibrations fitted on dev")
     args = parser.parse_args()
+    if args.dev is not None and len(args.dev) < 2:
+        parser.error("--dev needs two or more sets: each is one fold of the cross-validation")
 
     dev, fold_of, source = read_sets(args.dev, ()) if args.dev else read_sets()
     queries = read_queries(args.test) if args.test else dev
@@ -185,7 +195,7 @@ def main() -> int:
                 fitted = fit(
                     dev_hybrid,
                     HYBRID,
-                    fitted_on=f"{len(set(source))} dev sets: {len(dev)} queries",
+                    fitted_on=f"{len(set(source))} query sets: {len(dev)} queries",
                     matcher=kb.matcher.weights.tolist(),
                     query_features=QUERY_FEATURES,
                 )

@@ -14,7 +14,7 @@ CATEGORIES: dict[str, re.Pattern[str]] = {
         r"|加价|收费不合理|价格不一样|欺诈|收了[^，。,.]{0,4}(百|千|块)|收我[^，。,.]{0,4}(百|千|块)"
         r"|菜单上|明明写|标价|标签|标的|涨价|扫了我|欺负外地人|价目表|价格表|要按|补[\d一二三四五六七八九十百千]|另外加钱|另收|秤有问题|短斤"
         r"|[一二两三四五六七八九十\d]+倍|不打表|一口价",
-        "服务态度": r"态度(?![^，。,.]{0,3}(?:客气|不错|还行|挺好|蛮好|很好))|骂|滚|爱答不理"
+        "服务态度": r"态度(?![^，。,.不没]{0,3}(?:客气|不错|还行|挺好|蛮好|很好))|骂|滚|爱答不理"
         r"|不耐烦|甩脸|很凶|凶我|吼|不理人|白眼"
         r"|爱[住买吃坐]不|脸色|不搭理|没人理|打游戏|玩手机|冷漠|扔出来|摔[给到]",
         "安全隐患": r"安全|隐患|危险|护栏|塌|超载|消防|设施坏|松动|没有防护"
@@ -98,8 +98,6 @@ LEADING_WORDS = re.compile(
     r"|那边|这边|一下|名叫|叫做|有个|有家|以后|之后|然后|[拉带进回说坐乘玩]"  # 拉回酒店: no hotel
     r"|[的在是住去到被给了和把叫]|跟(?!拍)"  # 跟拍工作室
 )
-# Who fleeced them, said outright: 被鲜掂鱼庄宰了, 被顺心小卖部坑了.
-FLEECED = re.compile(r"被([\u4e00-\u9fff]{2,8}?)(?:宰|坑|骗|黑)")
 QUOTED = re.compile(r"[“「『\"]([^”」』\"]{2,20})[”」』\"]")
 # What someone said, quoted, is not a name: it has pronouns, particles or punctuation.
 SPEECH = re.compile(r"[我你他她吗呢吧啊了没不？?！!，,]")
@@ -114,16 +112,19 @@ NAME_ENDS = re.compile(r"的|是")
 # 出租车司机冯师傅.
 STAFF = r"(?:导游|司机|领队|老板娘|老板|店员|售票员|服务员|讲解员|摄影师|前台)"
 SURNAMES = (
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭林罗梁宋郑谢韩唐冯董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁"
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭林罗梁宋郑谢韩唐冯董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁何高肖闫"
     "魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段"
     "钱汤尹黎易常武乔贺赖龚文庞樊兰殷施陶洪翟安颜倪严牛温芦季俞章鲁葛伍韦申尤毕聂焦鲍"
 )
-# 小蒋, 老周, 阿凯; not 小伙, 老人, 小孩.
-NICK = r"[小老阿](?![伙姐妹弟哥孩朋时人头太板婆公两])[\u4e00-\u9fff]"
+# 小蒋, 老周, 阿凯; not 小伙, 老人, 小孩, 老是, 小声.
+NICK = r"[小老阿](?![伙姐妹弟哥孩朋时人头太板婆公两是说在早不声心实])[\u4e00-\u9fff]"
+# Where a surname can start a word: after a break or a word that leads a name (那个鲍导游), not
+# inside one (全程导游, 官方导游, 桂林导游).
+WORD_START = r"(?:(?<![\u4e00-\u9fff])|(?<=[的是叫个位那这找跟被给和让带说问]))"
 TITLE = r"(?:导游|导(?![游览致航演])|师傅|司机|领队|经理|老板)"  # 韦导
 PERSON = re.compile(
     f"{STAFF}{NICK}|姓[\u4e00-\u9fff]的?{STAFF}"
-    f"|(?:(?:出租车|网约车|大巴|观光车)?{STAFF})?[{SURNAMES}]{TITLE}"
+    f"|(?:(?:出租车|网约车|大巴|观光车)?{STAFF}|{WORD_START})[{SURNAMES}]{TITLE}"
 )
 # A person called by a nickname: 小蒋, 老周, 阿凯 (recorded after the role: 导游小蒋).
 NICKNAME = re.compile(NICK)
@@ -162,9 +163,10 @@ LODGED = re.compile(r"住(?:在|的是|的|进了?|了)?(?:旁边的|附近的|�
 REPORTING = re.compile(
     r"反[映应]|投诉|举报|维权|给个说法|讨个说法|没个说法|没有说法|给个交代|没人管|管不管"
 )
-STATED = re.compile(
-    r"(?:要|想|必须|得|来)(?:投诉|举报)(?!的话|电话|热线|渠道|流程|方式|[^，。,.！!？?]{0,6}"
-    r"(?:去哪|找谁|找哪|怎么|哪里|哪个|什么部门|打什么|吗|么))"
+STATED = re.compile(r"(?<![不没必觉记懂值晓])(?:要|想|必须|得|来)(?:投诉|举报)")
+HYPOTHETICAL = re.compile(r"如果|要是|假如|万一|的话")
+ASKING_HOW = re.compile(
+    r"的话|电话|热线|渠道|途径|流程|方式|去哪|找谁|找哪|怎么|如何|哪里|哪个|什么部门|打什么|吗|么|呢"
 )
 CORRECTED_FIELDS = {
     field: re.compile(pattern)
@@ -173,7 +175,7 @@ CORRECTED_FIELDS = {
         "place": r"地点|地方|位置|在哪",
         "incident_time": r"时间|日期|哪天|几号|几点",
         "category": r"类别|类型|分类",
-        "target": r"对象|名字|店名|[店家]叫|名叫|商家|公司名|旅行社名|投诉的是",
+        "target": r"对象|名字|店名|[店家]叫(?![我你他她])|名叫|商家|公司名|旅行社名|投诉的是",
     }.items()
 }
 CORRECTION = re.compile(r"[说留写记打输填报搞弄]错|不是|不对|改成|改为|应该是|更正")
@@ -231,8 +233,13 @@ def reads_like_complaint(text: str) -> bool:
 
 def states_complaint(text: str) -> bool:
     """The tourist says they are complaining (我要投诉揽月照相馆, 我想举报一下…), not asking
-    how to (想投诉的话打什么电话, 我要投诉该找谁)."""
-    return bool(STATED.search(text))
+    how to or whether to (想投诉的话打什么电话, 如果要投诉，流程是怎样的, 我不想投诉)."""
+    for stated in STATED.finditer(text):
+        before = text[max(stated.start() - 6, 0) : stated.start()]
+        sentence = re.split(r"[。！!？?]", text[stated.end() :], maxsplit=1)[0]
+        if not HYPOTHETICAL.search(before) and not ASKING_HOW.search(sentence):
+            return True
+    return False
 
 
 def correcting(text: str) -> bool:
@@ -271,11 +278,6 @@ def named_businesses(text: str) -> list[str]:
         if not GRADE.fullmatch(name) and name not in GENERIC:  # 四星酒店, 旅游专线
             names.append(name + match.group(2))
     names.extend(definite.group(1) for definite in DEFINITE.finditer(text))
-    names.extend(
-        who.group(1)
-        for who in FLEECED.finditer(text)
-        if not NOT_A_NAME.search(who.group(1)) and not is_vague(who.group(1))
-    )
     return list(dict.fromkeys(name for name in names if len(name) >= 2))
 
 
@@ -399,8 +401,9 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
     role = min(roles, key=lambda r: abs(rest.index(r) - at)) if roles else None
     if business and role and role in business:
         role = None  # 鲍导游 is a 导游 already
-    if business and role and NICKNAME.fullmatch(business) and role in PEOPLE:
-        return role + business  # 叫小蒋的导游 → 导游小蒋
+    if business and role in PEOPLE and NICKNAME.fullmatch(business):
+        if re.search(f"{business}(?:的|这个|那个)?{role}", text):
+            return f"{role}{business}"  # 叫小蒋的导游 → 导游小蒋
     if business:
         return f"{business}（{role}）" if role else business
     if role in PLACE_ROLES and places:

@@ -421,3 +421,26 @@ def test_a_young_man_at_the_desk_is_no_nickname() -> None:
     assert intake.find_target(text, [], ["青峰山"]) == "揽月山居"
     text = "云溪温泉度假区的汤泉山庄 订了房后来取消了 说好订金全额退 结果只退了一半"
     assert intake.find_target(text, [], ["云溪温泉度假区"]) == "汤泉山庄"
+
+
+@pytest.mark.parametrize("text", ["服务员态度很不客气", "前台态度不是很好"])
+def test_a_negated_politeness_is_still_an_attitude_cue(text: str) -> None:
+    assert intake.classify_category(text) == "服务态度"
+
+
+@pytest.mark.parametrize("text", ["全程导游都在推销", "官方导游说的", "桂林导游", "导游老是催我们"])
+def test_a_surname_or_nickname_inside_a_word_names_nobody(text: str) -> None:
+    assert intake.find_target(text, []) == "导游"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我不想投诉，就是问问",
+        "觉得投诉也没用",
+        "如果要投诉，流程是怎样的",
+        "游客要投诉，可以通过哪些途径",
+    ],
+)
+def test_not_complaining_or_asking_how_is_no_complaint_stated(text: str) -> None:
+    assert not intake.states_complaint(text)
