@@ -120,7 +120,7 @@ SURNAMES = (
 NICK = r"[小老阿](?![伙姐妹弟哥孩朋时人头太板婆公两是说在早不声心实])[\u4e00-\u9fff]"
 # Where a surname can start a word: after a break or a word that leads a name (那个鲍导游), not
 # inside one (全程导游, 官方导游, 桂林导游).
-WORD_START = r"(?:(?<![\u4e00-\u9fff])|(?<=[的是叫个位那这找跟被给和让带说问]))"
+WORD_START = r"(?:(?<![\u4e00-\u9fff])|(?<=[的是叫个位那这找跟被给和让带说问他她]))"
 TITLE = r"(?:导游|导(?![游览致航演])|师傅|司机|领队|经理|老板)"  # 韦导
 PERSON = re.compile(
     f"{STAFF}{NICK}|姓[\u4e00-\u9fff]的?{STAFF}"
@@ -399,8 +399,8 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
     roles = [role for role in (PEOPLE if business else ROLES) if role in rest]
     at = text.find(business) if business else 0
     role = min(roles, key=lambda r: abs(rest.index(r) - at)) if roles else None
-    if business and role and role in business:
-        role = None  # 鲍导游 is a 导游 already
+    if business and role and (role in business or PERSON.fullmatch(business)):
+        role = None  # 鲍导游, 韦导 are a 导游 already
     if business and role in PEOPLE and NICKNAME.fullmatch(business):
         if re.search(f"{business}(?:的|这个|那个)?{role}", text):
             return f"{role}{business}"  # 叫小蒋的导游 → 导游小蒋

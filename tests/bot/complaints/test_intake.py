@@ -398,6 +398,7 @@ def test_more_staff_by_nickname_and_a_guide_by_surname_alone() -> None:
     text = "我要投诉 那个 昨天中午 在云溪博物馆 那个讲解员小蒋 问了两个问题 她就不耐烦"
     assert intake.find_target(text, [], ["云溪博物馆"]) == "讲解员小蒋"
     assert intake.find_target("韦导带我们去购物店不买不让走", []) == "韦导"
+    assert intake.find_target("那个导游姓韦 大家都叫他韦导 是在景区门口临时请的", []) == "韦导"
 
 
 def test_a_promise_of_a_refund_kept_within_the_clause_is_a_refund_matter() -> None:
