@@ -1,5 +1,5 @@
 import re
-from functools import reduce
+from functools import lru_cache, reduce
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -49,7 +49,13 @@ def _entities(tracker: Tracker, entity: str) -> list[str]:
 def _said(tracker: Tracker) -> str:
     """The latest message in simplified characters, with names misheard or mistyped as they
     sound written as the name (龙谭瀑布 → 龙潭瀑布, as the knowledge base reads queries)."""
-    return default_matcher().canonicalize(to_simplified(tracker.latest_message.get("text") or ""))
+    return _read(tracker.latest_message.get("text") or "")
+
+
+@lru_cache(maxsize=256)
+def _read(text: str) -> str:
+    """Every extractor of a turn reads the same message: its pinyin is worked out once."""
+    return default_matcher().canonicalize(to_simplified(text))
 
 
 def _names(tracker: Tracker, kind: str) -> list[str]:
