@@ -254,6 +254,8 @@ class ValidateComplaintForm(FormValidationAction):
         told = intake.without_negated(said)
         if intake.correcting(said):  # 不是北站，是云溪机场: a synonym of what is taken back
             tagged = [p for p in tagged if p in told] or tagged
+            if tracker.get_slot("place"):  # 不是白鹭洲，是在翠湖那边，白鹭洲是上午去的
+                tagged = sorted(tagged, key=lambda p: told.find(p) % (len(told) + 1))[:1]
         tagged = [p for p in tagged if not intake.planned(p, said)] or tagged
         # A place we know beats a word the NLU guessed is one (竹筏); where the group met
         # (在云溪北站集合) is not where it happened while another place is said.
@@ -302,8 +304,9 @@ class ValidateComplaintForm(FormValidationAction):
         ):
             return {}  # 名字我记错了，… names no time
         # The longest reading wins: the NLU may tag 周六 where the text says 上周六下午.
-        # A run of digits the NLU calls a time is a phone number's fragment (0871-6612345).
-        tagged = [t for t in _entities(tracker, "time") if not t.replace("-", "").isdigit()]
+        # What the NLU calls a time names a day or an hour; a run of digits, said or typed, is
+        # a phone number's fragment (0871-6612345, 六六七八).
+        tagged = [t for t in _entities(tracker, "time") if intake.TIME_UNIT.search(t)]
         found = [t for t in [*tagged, intake.find_time(text)] if t]
         if found:
             return {"incident_time": max(found, key=len)}

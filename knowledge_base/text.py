@@ -8,6 +8,7 @@ from pathlib import Path
 
 import jieba
 import zhconv
+from jieba import posseg
 
 from bot.settings import PROJECT_DIR
 
@@ -136,6 +137,16 @@ def _tokenizer(dictionary: Path = USER_DICTIONARY) -> jieba.Tokenizer:
             with dictionary.open("rb") as words_file:  # jieba leaves a path's file open
                 tokenizer.load_userdict(words_file)
         return tokenizer
+
+
+@lru_cache(maxsize=1)
+def _pos_tagger() -> posseg.POSTokenizer:
+    return posseg.POSTokenizer(_tokenizer())
+
+
+def tagged_words(text: str) -> list[tuple[str, str]]:
+    """jieba's words of the text as written, with their part of speech (nr: a person's name)."""
+    return [(pair.word, pair.flag) for pair in _pos_tagger().cut(text)]
 
 
 def words(text: str) -> list[str]:

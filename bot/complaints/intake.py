@@ -3,6 +3,8 @@
 import re
 from collections.abc import Sequence
 
+from knowledge_base.text import tagged_words
+
 # Cues of each category: the category with the most cues in a text is its category.
 CATEGORIES: dict[str, re.Pattern[str]] = {
     name: re.compile(pattern)
@@ -13,9 +15,9 @@ CATEGORIES: dict[str, re.Pattern[str]] = {
         "价格欺诈": r"价格欺诈|宰|乱收费|多收|天价|虚高|明码标价|缺斤短两|坑钱|被坑|黑心"
         r"|加价|收费不合理|价格不一样|欺诈|收了[^，。,.]{0,4}(百|千|块)|收我[^，。,.]{0,4}(百|千|块)"
         r"|菜单上|明明写|标价|标签|标的|涨价|扫了我|欺负外地人|价目表|价格表|要按|补[\d一二三四五六七八九十百千]|另外加钱|另收|秤有问题|短斤"
-        r"|[一二两三四五六七八九十\d]+倍|不打表|一口价",
+        r"|[一二两三四五六七八九十\d]+倍|打表|一口价",
         "服务态度": r"态度(?![^，。,.不没]{0,3}(?:客气|不错|还行|挺好|蛮好|很好))|骂|滚|爱答不理"
-        r"|不耐烦|甩脸|很凶|凶我|吼|不理人|白眼"
+        r"|不耐烦|烦不烦|甩脸|很凶|凶我|吼|不理人|理都不理|爱理不理|头都不抬|白眼"
         r"|爱[住买吃坐]不|脸色|不搭理|没人理|打游戏|玩手机|冷漠|扔出来|摔[给到]",
         "安全隐患": r"安全|隐患|危险|护栏|塌|超载|消防|设施坏|松动|没有防护"
         r"|断了|坏了|掉下|掉进|摔|漏电|救生|飞快|不减速|超速|翻了|撞|裂|差点|晃",
@@ -24,7 +26,8 @@ CATEGORIES: dict[str, re.Pattern[str]] = {
         "退费纠纷": r"退款|退费|退钱|不退|押金|退票|退订|扣钱"
         r"|订金|定金|只退|少退|没退|退还|退[了回]?一半|不能退|不给退|要求退|退[^，。,.]{0,4}钱"
         r"|不[肯愿]退|拒绝退|只能退",
-        "环境卫生": r"卫生|脏|厕所|垃圾|臭|蟑螂|不干净|异味|苍蝇|老鼠|头发|发霉|变质|馊",
+        "环境卫生": r"卫生|脏|厕所|垃圾|臭|蟑螂|不干净|异味|苍蝇|老鼠|头发|发霉|霉味|变质|馊"
+        r"|油污|污渍|拉肚子|水垢|虫子",
         "其他": r"其他",
     }.items()
 }
@@ -68,7 +71,7 @@ KINDS = (
     "山居", "人家", "小筑", "驿站", "酒楼", "排档", "土特产", "特产", "银饰",
     "租车", "车行", "出租车", "漂流", "游船", "索道", "飞索", "滑索", "乐园", "旅拍", "市场",
     "寄存点", "寄存处", "小卖部", "服务点", "租赁点", "栈道", "滑道", "吊桥", "茶舍", "茶室",
-    "筏队", "船队",
+    "筏队", "船队", "画舫", "游艇",
     "店", "馆", "铺", "阁", "轩", "坊", "苑", "城", "楼", "居",
 )  # fmt: skip
 # A kind that is also part of everyday words: 楼上, 居然.
@@ -105,9 +108,10 @@ SPEECH = re.compile(r"[我你他她吗呢吧啊了没不？?！!，,]")
 NAMING = re.compile(
     r"(?:名叫|叫做|名字叫|名字是|店名是|(?:^|[，。,.！!？?\s行司家车个该就]|"
     + KIND
-    + r")叫)(?![了我你他她它])([\u4e00-\u9fff]{2,12})"
+    + r")叫)(?:什么|啥)?(?:名字)?(?:来着)?\s*(?![了我你他她它佢]|什么|啥)([\u4e00-\u9fff]{2,12})"
 )
 NAME_ENDS = re.compile(r"的|是")
+CALLED = re.compile(r"叫(?:她|他|佢)(?:做)?([\u4e00-\u9fff]{2,4}?)(?=[，。,.！!？?\s的]|$)")
 # A person named after the role or by surname: 导游小罗, 司机老王, 导游阿凯, 姓刘的导游, 鲍导游,
 # 出租车司机冯师傅.
 STAFF = r"(?:导游|司机|领队|老板娘|老板|店员|售票员|服务员|讲解员|摄影师|前台)"
@@ -120,10 +124,10 @@ SURNAMES = (
 NICK = r"[小老阿](?![伙姐妹弟哥孩朋时人头太板婆公两是说在早不声心实])[\u4e00-\u9fff]"
 # Where a surname can start a word: after a break or a word that leads a name (那个鲍导游), not
 # inside one (全程导游, 官方导游, 桂林导游).
-WORD_START = r"(?:(?<![\u4e00-\u9fff])|(?<=[的是叫个位那这找跟被给和让带说问他她]))"
+WORD_START = r"(?:(?<![\u4e00-\u9fff])|(?<=[的是叫称个位那这找跟被给和让带说问他她佢]))"
 TITLE = r"(?:导游|导(?![游览致航演])|师傅|司机|领队|经理|老板)"  # 韦导
 PERSON = re.compile(
-    f"{STAFF}{NICK}|姓[\u4e00-\u9fff]的?{STAFF}"
+    f"{STAFF}{NICK}|{STAFF}[^大小老一这那个的是\\s，。,.][姐哥](?![姐哥])|姓[\u4e00-\u9fff]的?{STAFF}"
     f"|(?:(?:出租车|网约车|大巴|观光车)?{STAFF}|{WORD_START})[{SURNAMES}]{TITLE}"
 )
 # A person called by a nickname: 小蒋, 老周, 阿凯 (recorded after the role: 导游小蒋).
@@ -138,19 +142,24 @@ GRADE = re.compile(
 )  # 四星酒店
 # What follows these words is what the complaint is about: 我要投诉一下云溪大酒店, 投诉碧波游船。
 COMPLAINED_OF = re.compile(r"(投诉|举报|反映)(一下)?(我们)?(跟团的|的就是|的是|的|就是|是)?")
+UNQUOTED = str.maketrans("", "", '“”「」『』"')
 OBJECT = re.compile(r"[^，。,.！!？?；;：:\s]{2,16}")
 # Where a business is, said before its name: 云溪古镇里的拾光旅拍, 望月楼旁边的听雨轩茶馆.
-SIDE = r"(?:里面|里头|外面|旁边|门口|附近|对面|[东西南北]门)"
+SIDE = r"(?:里面|里头|外面|旁边|门口|附近|对面|那边|这边|边上|一带|[东西南北]门)"
 THAT = r"(?:的|那家|这家|那个|这个)"
 LOCATED = re.compile(f"^(?:{SIDE}|里)?{THAT}?")
 NEXT_TO = re.compile(f"(?:{SIDE}|里){THAT}")
 MAX_UNKNOWN_NAME = 8
+NOT_FULL_NAMES = ("张口", "张嘴", "高声", "常说")  # what jieba's tagger can take for names
 KIND_FIRST = re.compile("|".join([KIND, *ROLES, *PEOPLE]))
 # Words that make the object a story, not a name: 反映个情况, 投诉一个导游, 投诉他们.
-NOT_A_NAME = re.compile(r"问题|情况|事|一个|一家|个|他们|你们|这里|那里|[我你他她它吗呢吧啊了]")
+NOT_A_NAME = re.compile(
+    r"问题|情况|事|一[个家位名辆间]|个|他们|你们|这里|那里|那边|这边|什么|[我你他她它吗呢吧啊了]"
+)
 # The one already named, referred back to: 我要投诉这个旅行社.
 REFERRED = re.compile(r"(?:这个|这家|那个|那家|该)(.+)")
-PLANNED_BEFORE = re.compile(r"(打算|准备|计划|本来要|想)[^，。,.！!？?\s]{0,4}$")
+# 想投诉云溪古镇里的… is no plan to go there.
+PLANNED_BEFORE = re.compile(r"(打算|准备|计划|本来要|想)(?!投诉|举报|反映)[^，。,.！!？?\s]{0,4}$")
 PLANNED_AFTER = re.compile(r"[^，。,.！!？?\s]{0,2}(不去了|没去)")
 OPERATOR_BEFORE = re.compile(r"(经营|运营|承包|管理)的?是$|由$|属于$")
 OPERATOR_AFTER = re.compile(
@@ -187,22 +196,47 @@ SPOKEN_NUMBER = re.compile(f"[{SPOKEN_DIGIT}](?:[\\s-]?[{SPOKEN_DIGIT}]){{6,}}")
 DIGITS = str.maketrans(SPOKEN_DIGIT, "0012345678912")
 CALLBACK = re.compile(r"(?<!\d)[01]\d{9,11}(?!\d)")
 PHONE_LIKE = re.compile(r"\d[\d\s-]{5,}\d")
-HOUR = r"(\d{1,2}|[一二两三四五六七八九十]{1,3})"  # 3点 or 三点
-WEEKDAY = r"(周|星期|礼拜)[一二三四五六日天]"
-DAY = (
-    r"(大前天|前天|昨天|昨儿|今天|今儿|今早|昨晚|前几天|前两天|上个?周末|这个?周末|周末"
-    r"|(上个?|这个?|本)"
-    + WEEKDAY
-    + r"|(上个?|这个?|本)(周|星期|礼拜)|"
-    + WEEKDAY
-    + r"|(\d{1,2}|[一二三四五六七八九十]{1,3}|上个?|这个?|本)月"
-    r"(\d{1,2}|[一二三四五六七八九十]{1,3})[日号]"
-    r"|\d{1,2}[日号]|上个?月[底初中]?|(国庆|五一|春节|元旦|端午|中秋|清明)节?"
-    r"(那天|当天|期间|那几天|那两天|假期|第[一二三四五六七]天)?|刚才|刚刚)"
+NUMERAL = r"(?:\d{1,2}|[一二两三四五六七八九十]{1,3})"
+HOUR = NUMERAL  # 3点 or 三点
+WEEKDAY = r"(?:周|星期|礼拜)[一二三四五六日天]"
+FESTIVAL = (
+    r"(?:国庆|五一|劳动节|春节|元旦|端午|中秋|清明|元宵|七夕|重阳|除夕|年三十|大年三十"
+    r"|(?:大年|正月)?初[一二三四五六七八九十]|小长假|暑假|寒假)节?"
+    r"(?:那天|当天|期间|那几天|那两天|假期|长假|第[一二三四五六七]天)?"
 )
-PART = r"(一大早|大清早|清早|一早|早晨|早上|上午|中午|下午|傍晚|晚上|凌晨|夜里|半夜)"
-CLOCK = HOUR + r"点(半|多|\d{1,2}分)?(左右)?"
-TIME = re.compile(DAY + PART + r"?(" + CLOCK + r")?|" + PART + CLOCK)
+# N天前, 大概两周前, 半个月前, 一个多星期以前
+AGO = r"(?:[\d一二两三四五六七八九十几半]+个?多?)(?:天|日|周|星期|礼拜|月)(?:以|之)?前"
+DAY = (
+    r"(?:大前天|前天|昨天|昨儿|今天|今儿|前日|昨日|今日|琴日|寻日|今早|昨早|昨晚|前晚|今晚|昨夜"
+    r"|前几天|前两天|上上?个?周末|这个?周末|周末|"
+    + AGO
+    + r"|(?:上上?个?|这个?|本)"
+    + WEEKDAY
+    + r"|(?:上上?个?|这个?|本)(?:周|星期|礼拜)|"
+    + WEEKDAY
+    + r"|(?:\d{4}年)?(?:"
+    + NUMERAL
+    + r"|上上?个?|这个?|本)月"
+    + NUMERAL
+    + r"[日号]"
+    r"|\d{1,2}[日号]|上上?个?月[底初中]?|(?:去年|今年)(?:"
+    + NUMERAL
+    + r"月)?|"
+    + FESTIVAL
+    + r"|刚才|刚刚)"
+)
+PART = (
+    r"(?:一大早|大清早|清早|一早|早晨|早上|朝早|上午|中午|晌午|午后|下午|下昼|傍晚|黄昏"
+    r"|晚上|夜晚|晚间|夜间|夜里|深夜|凌晨|后半夜|大半夜|半夜)"
+)
+CLOCK = (
+    HOUR + r"(?:点钟?|时)(?:半|多|几|[一三]刻|(?:\d{1,2}|[一二三四五六七八九十]{1,3})分)?钟?"
+    r"|\d{1,2}[:：]\d{2}"
+)
+TIME_UNIT = re.compile(r"[天日月号周点时午晚早夜节年前末拜期刚晌昏宵夕]")  # what a time names
+ABOUT = r"(?:大概|大约|差不多|约莫)?"
+AROUND = r"(?:左右|前后|那会儿?|的样子)?"
+TIME = re.compile(f"{ABOUT}(?:{DAY}(?:{PART})?(?:{CLOCK})?|(?:{PART})(?:{CLOCK})){AROUND}")
 
 
 def classify_category(text: str) -> str | None:
@@ -265,6 +299,8 @@ def named_businesses(text: str) -> list[str]:
     for naming in NAMING.finditer(text):
         names.append(NAME_ENDS.split(naming.group(1))[0])
     names.extend(person.group(0) for person in PERSON.finditer(text))
+    names.extend(staff_by_name(text))
+    names.extend(called.group(1) for called in CALLED.finditer(text))
     for match in NAMED.finditer(text):
         before, name = match.group(1), LEADING_WORDS.split(match.group(1))[-1]
         # One character names a business only before a kind fit for a name, said whole:
@@ -281,6 +317,18 @@ def named_businesses(text: str) -> list[str]:
     return list(dict.fromkeys(name for name in names if len(name) >= 2))
 
 
+def staff_by_name(text: str) -> list[str]:
+    """A role followed by a person's full name, as jieba's tagger reads one: 导游韩磊, 司机李强
+    (not 导游安排, 导游马上)."""
+    found = []
+    pairs = tagged_words(text)
+    for (role, _), (name, flag) in zip(pairs, pairs[1:], strict=False):
+        if re.fullmatch(STAFF, role) and flag.startswith("nr") and 2 <= len(name) <= 3:
+            if name[0] in SURNAMES and name not in NOT_FULL_NAMES:
+                found.append(role + name)
+    return found
+
+
 def complained_of(text: str, candidates: Sequence[str], places: Sequence[str] = ()) -> str | None:
     """What the tourist says they complain about (我要投诉碧波游船), when it names a business:
     one of the candidates, said right after 投诉 or after where it is (投诉云溪古镇里的拾光旅拍)
@@ -289,7 +337,7 @@ def complained_of(text: str, candidates: Sequence[str], places: Sequence[str] = 
         said = OBJECT.match(text, match.end())
         if not said:
             continue
-        whole = thing = said.group(0)
+        whole = thing = said.group(0).translate(UNQUOTED)  # 投诉「听雨轩茶楼」
         at_place = None
         for place in sorted(places, key=len, reverse=True):
             if thing.startswith(place) and len(thing) > len(place):
@@ -311,6 +359,9 @@ def complained_of(text: str, candidates: Sequence[str], places: Sequence[str] = 
         if KINDS_ONLY.fullmatch(thing) or is_vague(thing):
             thing = whole  # 投诉青峰山索道: the place's cable car, not any 索道
         thing = thing.removesuffix("的")
+        persons = [c for c in candidates if PERSON.fullmatch(c)]
+        if re.search(STAFF, thing) and NOT_A_NAME.search(thing) and persons:
+            return persons[0]  # 投诉一位计程车司机…司机自称卢师傅: the driver, by name
         if (
             2 <= len(thing) <= MAX_UNKNOWN_NAME
             and not NOT_A_NAME.search(thing)
@@ -415,10 +466,11 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
 
 def straddles(name: str, places: Sequence[str]) -> bool:
     """A name that holds a known place past its start is a stretch of the story, not a name:
-    行程包含云溪博物馆, 鹭洲湿地公园观鸟栈道 (湿地公园). 青峰山索道公司 starts with its place."""
+    行程包含云溪博物馆, 鹭洲湿地公园观鸟栈道 (湿地公园). 青峰山索道公司 starts with its place;
+    a two-character place is a word names use (暖阳温泉酒店)."""
     start = max((p for p in places if name.startswith(p)), key=len, default="")
     rest = name[max(len(start), 1) :]
-    return any(place in rest for place in places)
+    return any(place in rest for place in places if len(place) > 2)
 
 
 def planned(place: str, text: str) -> bool:
@@ -461,8 +513,10 @@ def leaves_a_number(text: str) -> bool:
 
 
 def find_time(text: str) -> str | None:
-    match = TIME.search(text)
-    return match.group(0) if match else None
+    """The most detailed time the text gives (上周四下午 over 上周三), leaving out what a
+    correction takes back (不是前天，是大前天下午)."""
+    found = TIME.findall(without_negated(text)) or TIME.findall(text)
+    return max(found, key=len) if found else None
 
 
 def mask_phone(phone: str) -> str:

@@ -262,6 +262,39 @@ async def test_a_place_only_planned_or_taken_back_is_not_where_it_happened() -> 
     assert slots["place"] == "云溪机场"
 
 
+async def test_a_place_correction_keeps_the_place_said_in_place_of_the_wrong_one() -> None:
+    correction = "哦不对，地方我说错了，不是白鹭洲，是在翠湖那边，白鹭洲是我们上午去的。"
+    slots = await validated(
+        {"text": correction, "intent": {"name": "inform"}},
+        place="白鹭洲湿地公园",
+        requested_slot="confirmation",
+    )
+    assert slots["place"] == "翠湖公园"
+
+
+async def test_the_tourists_own_question_to_complain_of_a_place_is_no_plan() -> None:
+    text = "您好，我是从台湾来的游客，想投诉云溪古镇里面的“听雨轩茶楼”，服务员态度非常差"
+    entities = [{"entity": "place", "value": "游客"}]  # the NLU's guess
+    slots = await validated(
+        {"text": text, "intent": {"name": "complain"}, "entities": entities},
+        place=None,
+        requested_slot=None,
+    )
+    assert slots["place"] == "云溪古镇"
+    assert slots["target"] == "听雨轩茶楼（服务员）"
+
+
+async def test_digits_the_nlu_calls_a_time_are_a_phone_fragment() -> None:
+    entities = [{"entity": "time", "value": "六六"}]
+    text = "电话是 二三九 零五幺二 六六七八"
+    slots = await validated(
+        {"text": text, "intent": {"name": "inform"}, "entities": entities},
+        incident_time=None,
+        requested_slot="phone",
+    )
+    assert "incident_time" not in slots or slots["incident_time"] is None
+
+
 async def test_a_business_others_are_inside_is_the_place() -> None:
     text = "导游把我们拉到云溪特产商城里面一家玉器店，不买不让走"
     entities = [{"entity": "business", "value": "云溪特产商城"}]

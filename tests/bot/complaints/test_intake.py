@@ -1,6 +1,7 @@
 import pytest
 
 from bot.complaints import intake
+from knowledge_base.text import to_simplified
 
 
 @pytest.mark.parametrize(
@@ -64,6 +65,18 @@ def test_find_time(text: str, time: str | None) -> None:
     assert intake.find_time(text) == time
 
 
+@pytest.mark.parametrize(
+    ("text", "time"),
+    [
+        ("说今天没人了 就是昨天晚上入住的时候", "昨天晚上"),  # the more detailed one
+        ("不对不对，不是前天，是大前天下午，我记岔了", "大前天下午"),
+        ("时间说错了，不是上周三，是上周四下午", "上周四下午"),
+    ],
+)
+def test_find_time_takes_the_detailed_time_a_correction_keeps(text: str, time: str) -> None:
+    assert intake.find_time(text) == time
+
+
 def test_mask_phone_and_summary_never_show_the_full_number() -> None:
     assert intake.mask_phone("13812345678") == "138****5678"
     text = intake.summary({"phone": "13812345678", "target": "导游", "category": "强制购物"})
@@ -98,10 +111,63 @@ def test_reads_like_complaint(text: str, complaint: bool) -> None:
         ("这个月5号下午我们去坐竹筏", "这个月5号下午"),
         ("国庆节那天我们在青峰山坐索道", "国庆节那天"),
         ("坐地铁一号线", None),
+        ("前日夜晚十点几我喺云溪北站上咗佢部车", "前日夜晚十点几"),
+        ("大概三天前吧", "大概三天前"),
+        ("半个多月前的事了", "半个多月前"),
+        ("大年初二上午在古镇", "大年初二上午"),
+        ("昨天晚上7:30左右", "昨天晚上7:30左右"),
+        ("三天两夜的行程", None),
     ],
 )
 def test_find_time_reads_colloquial_days(text: str, time: str | None) -> None:
     assert intake.find_time(text) == time
+
+
+@pytest.mark.parametrize(
+    ("text", "businesses", "places", "target"),
+    [
+        # A guide by full name, as jieba's tagger reads one; referred back to by the name alone.
+        ("就是那个导游韩磊太过分了。我就投诉这个韩磊！", ["华夏旅行社"], [], "导游韩磊"),
+        ("司机自称卢师傅，开一辆白色的车", [], [], "卢师傅"),
+        ("我想投诉一位计程车司机。司机自称卢师傅", [], [], "卢师傅"),  # 一位… is no name
+        (
+            "我想投诉一位计程车司机。他说要五百块“辛苦费”才肯送回来，司机自称卢师傅",
+            [],
+            [],
+            "卢师傅",
+        ),
+        ("我想投诉个的士司机啊。佢唔肯打表，司机自己话姓梁，叫佢梁师傅就得", [], [], "梁师傅"),
+        ("我要投诉那个 温泉那边的 那个 叫什么 暖阳温泉酒店", [], ["温泉"], "暖阳温泉酒店"),
+        ("我要投诉竹海那边的 竹韵漂流 就是 买了票不给退", [], ["竹海"], "竹韵漂流"),
+        ("想投訴雲溪古鎮裡面的「聽雨軒茶樓」", [], ["云溪古镇"], "听雨轩茶楼"),
+        ("不是翠湖游船公司那个正规的，是湖边私人揽客的碧波画舫", [], ["翠湖"], "碧波画舫"),
+    ],
+)
+def test_find_target_reads_names_said_in_passing(
+    text: str, businesses: list[str], places: list[str], target: str
+) -> None:
+    said = intake.without_negated(to_simplified(text))
+    assert intake.find_target(said, businesses, places) == target
+
+
+def test_a_nickname_the_group_uses_names_the_guide() -> None:
+    assert intake.named_businesses("那个导游是个女的，团里都叫她芳姐。") == ["芳姐"]
+    assert intake.named_businesses("我们导游芳姐人挺好") == ["导游芳姐"]
+    assert intake.staff_by_name("导游王小明带我们去") == ["导游王小明"]
+    assert intake.staff_by_name("导游安排的购物店") == []  # 安排 is no name
+    assert intake.staff_by_name("导游张口就骂人") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("佢唔肯打表，开口就要两百蚊", "价格欺诈"),
+        ("我就问个路 那个小姑娘头都不抬 就说自己看地图 她就说 烦不烦啊", "服务态度"),
+        ("鱼吃到一半翻出来一只蟑螂，地上全是油污，吃完都拉肚子了，真的被坑惨了", "环境卫生"),
+    ],
+)
+def test_classify_category_reads_more_cues(text: str, category: str) -> None:
+    assert intake.classify_category(text) == category
 
 
 @pytest.mark.parametrize(
