@@ -20,7 +20,16 @@ EVAL_DIR = PROJECT_DIR / "eval"
 # only the FAQ file; each is one fold of the cross-validation.
 DEV_SETS = tuple(
     EVAL_DIR / f"kb_{name}.jsonl"
-    for name in ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5")
+    for name in (
+        "dev",
+        "heldout",
+        "heldout2",
+        "heldout3",
+        "heldout4",
+        "heldout5",
+        "heldout6",
+        "heldout7",
+    )
 )
 # Sets of one style, dealt over the folds: long stories, in scope and out.
 SUPPLEMENTS = (EVAL_DIR / "kb_long.jsonl",)
