@@ -255,7 +255,8 @@ class ValidateComplaintForm(FormValidationAction):
         if intake.correcting(said):  # 不是北站，是云溪机场: a synonym of what is taken back
             tagged = [p for p in tagged if p in told] or tagged
             if tracker.get_slot("place"):  # 不是白鹭洲，是在翠湖那边，白鹭洲是上午去的
-                tagged = sorted(tagged, key=lambda p: told.find(p) % (len(told) + 1))[:1]
+                in_told = [p for p in tagged if p in told]
+                tagged = [min(in_told, key=told.find)] if in_told else tagged[:1]
         tagged = [p for p in tagged if not intake.planned(p, said)] or tagged
         # A place we know beats a word the NLU guessed is one (竹筏); where the group met
         # (在云溪北站集合) is not where it happened while another place is said.

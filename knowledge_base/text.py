@@ -144,9 +144,11 @@ def _pos_tagger() -> posseg.POSTokenizer:
     return posseg.POSTokenizer(_tokenizer())
 
 
-def tagged_words(text: str) -> list[tuple[str, str]]:
-    """jieba's words of the text as written, with their part of speech (nr: a person's name)."""
-    return [(pair.word, pair.flag) for pair in _pos_tagger().cut(text)]
+@lru_cache(maxsize=256)
+def tagged_words(text: str) -> tuple[tuple[str, str], ...]:
+    """jieba's words of the text as written, with their part of speech (nr: a person's name).
+    Every extractor of a turn reads the same message: it is tagged once."""
+    return tuple((pair.word, pair.flag) for pair in _pos_tagger().cut(text))
 
 
 def words(text: str) -> list[str]:

@@ -196,8 +196,7 @@ SPOKEN_NUMBER = re.compile(f"[{SPOKEN_DIGIT}](?:[\\s-]?[{SPOKEN_DIGIT}]){{6,}}")
 DIGITS = str.maketrans(SPOKEN_DIGIT, "0012345678912")
 CALLBACK = re.compile(r"(?<!\d)[01]\d{9,11}(?!\d)")
 PHONE_LIKE = re.compile(r"\d[\d\s-]{5,}\d")
-NUMERAL = r"(?:\d{1,2}|[一二两三四五六七八九十]{1,3})"
-HOUR = NUMERAL  # 3点 or 三点
+NUMERAL = r"(?:\d{1,2}|[一二两三四五六七八九十]{1,3})"  # 3点 or 三点
 WEEKDAY = r"(?:周|星期|礼拜)[一二三四五六日天]"
 FESTIVAL = (
     r"(?:国庆|五一|劳动节|春节|元旦|端午|中秋|清明|元宵|七夕|重阳|除夕|年三十|大年三十"
@@ -230,7 +229,7 @@ PART = (
     r"|晚上|夜晚|晚间|夜间|夜里|深夜|凌晨|后半夜|大半夜|半夜)"
 )
 CLOCK = (
-    HOUR + r"(?:点钟?|时)(?:半|多|几|[一三]刻|(?:\d{1,2}|[一二三四五六七八九十]{1,3})分)?钟?"
+    NUMERAL + r"(?:点钟?|时)(?:半|多|几|[一三]刻|(?:\d{1,2}|[一二三四五六七八九十]{1,3})分)?钟?"
     r"|\d{1,2}[:：]\d{2}"
 )
 TIME_UNIT = re.compile(r"[天日月号周点时午晚早夜节年前末拜期刚晌昏宵夕]")  # what a time names
