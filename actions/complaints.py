@@ -307,7 +307,10 @@ class ValidateComplaintForm(FormValidationAction):
         # The longest reading wins: the NLU may tag 周六 where the text says 上周六下午.
         # What the NLU calls a time names a day or an hour; a run of digits, said or typed, is
         # a phone number's fragment (0871-6612345, 六六七八).
-        tagged = [t for t in _entities(tracker, "time") if intake.TIME_UNIT.search(t)]
+        # A unit alone is a fragment (号 of 门号), not a time.
+        tagged = [
+            t for t in _entities(tracker, "time") if len(t) > 1 and intake.TIME_UNIT.search(t)
+        ]
         found = [t for t in [*tagged, intake.find_time(text)] if t]
         if found:
             return {"incident_time": max(found, key=len)}

@@ -34,7 +34,19 @@ class ActionEmergency(Action):
         dispatcher.utter_message(
             text=EMERGENCY_MESSAGE, json_message={"handoff": True, "alert": "emergency"}
         )
+        if tracker.active_loop.get("name") is None and told_afterwards(
+            tracker.latest_message.get("text") or ""
+        ):
+            # 前天…差点翻了…联系电话…: the danger is over and told to be filed; the emergency
+            # numbers are given all the same, then the complaint is taken.
+            return [SlotSet("handoff", True), FollowupAction("complaint_form")]
         return [SlotSet("handoff", True)]
+
+
+def told_afterwards(text: str) -> bool:
+    """A complaint about a danger that is past: it reads like one and names a day gone by."""
+    time = intake.find_time(text)
+    return bool(time) and not time.startswith(("刚", "今")) and intake.reads_like_complaint(text)
 
 
 class ActionHandoff(Action):

@@ -15,12 +15,12 @@ CATEGORIES: dict[str, re.Pattern[str]] = {
         "价格欺诈": r"价格欺诈|宰|乱收费|多收|天价|虚高|明码标价|缺斤短两|坑钱|被坑|黑心"
         r"|加价|收费不合理|价格不一样|欺诈|收了[^，。,.]{0,4}(百|千|块)|收我[^，。,.]{0,4}(百|千|块)"
         r"|菜单上|明明写|标价|标签|标的|涨价|扫了我|欺负外地人|价目表|价格表|要按|补[\d一二三四五六七八九十百千]|另外加钱|另收|秤有问题|短斤"
-        r"|[一二两三四五六七八九十\d]+倍|打表|一口价",
+        r"|[一二两三四五六七八九十\d]+倍|打表|一口价|坑人|骗人|骗钱|被刷|多刷",
         "服务态度": r"态度(?![^，。,.不没]{0,3}(?:客气|不错|还行|挺好|蛮好|很好))|骂|滚|爱答不理"
         r"|不耐烦|烦不烦|甩脸|很凶|凶我|吼|不理人|理都不理|爱理不理|头都不抬|白眼"
         r"|爱[住买吃坐]不|脸色|不搭理|没人理|打游戏|玩手机|冷漠|扔出来|摔[给到]",
         "安全隐患": r"安全|隐患|危险|护栏|塌|超载|消防|设施坏|松动|没有防护"
-        r"|断了|坏了|掉下|掉进|摔|漏电|救生|飞快|不减速|超速|翻了|撞|裂|差点|晃",
+        r"|断了|坏了|掉下|掉进|摔|漏电|救生|飞快|不减速|超速|翻了|撞|裂|差点|晃|灭火|火警|逃生|走火通道",
         "合同违约": r"合同|行程|缩水|擅自改|降低标准|没按约定|说好(?![^，。,.]{0,10}退)|甩团|不按"
         r"|违约|更换|订单上|订单写|按订单|跟订单|和订单|与订单|不一样|不符|货不对板|换成",
         "退费纠纷": r"退款|退费|退钱|不退|押金|退票|退订|扣钱"
@@ -196,17 +196,19 @@ SPOKEN_NUMBER = re.compile(f"[{SPOKEN_DIGIT}](?:[\\s-]?[{SPOKEN_DIGIT}]){{6,}}")
 DIGITS = str.maketrans(SPOKEN_DIGIT, "0012345678912")
 CALLBACK = re.compile(r"(?<!\d)[01]\d{9,11}(?!\d)")
 PHONE_LIKE = re.compile(r"\d[\d\s-]{5,}\d")
+# A number said to be one to call, whatever its form: 电话87652301 (a local landline).
+NUMBER_LEFT = re.compile(r"(?:电话|手机|号码)[是为：:\s]{0,3}\d[\d\s-]{5,}\d")
 NUMERAL = r"(?:\d{1,2}|[一二两三四五六七八九十]{1,3})"  # 3点 or 三点
 WEEKDAY = r"(?:周|星期|礼拜)[一二三四五六日天]"
 FESTIVAL = (
     r"(?:国庆|五一|劳动节|春节|元旦|端午|中秋|清明|元宵|七夕|重阳|除夕|年三十|大年三十"
     r"|(?:大年|正月)?初[一二三四五六七八九十]|小长假|暑假|寒假)节?"
-    r"(?:那天|当天|期间|那几天|那两天|假期|长假|第[一二三四五六七]天)?"
+    r"(?:那天|当天|期间|那几天|那两天|假期|长假|第[一二三四五六七]天|[前后]一天)?"
 )
 # N天前, 大概两周前, 半个月前, 一个多星期以前
 AGO = r"(?:[\d一二两三四五六七八九十几半]+个?多?)(?:天|日|周|星期|礼拜|月)(?:以|之)?前"
 DAY = (
-    r"(?:大前天|前天|昨天|昨儿|今天|今儿|前日|昨日|今日|琴日|寻日|今早|昨早|昨晚|前晚|今晚|昨夜"
+    r"(?:大前天|前天|昨天|昨儿个?|今天|今儿个?|前儿个?|前日|昨日|今日|琴日|寻日|今早|昨早|昨晚|前晚|今晚|昨夜"
     r"|前几天|前两天|上上?个?周末|这个?周末|周末|"
     + AGO
     + r"|(?:上上?个?|这个?|本)"
@@ -218,7 +220,7 @@ DAY = (
     + r"|上上?个?|这个?|本)月"
     + NUMERAL
     + r"[日号]"
-    r"|\d{1,2}[日号]|上上?个?月[底初中]?|(?:去年|今年)(?:"
+    r"|\d{1,2}[日号]|上上?个?月(?:[上中下]旬|[底初中])?|(?:去年|今年)(?:"
     + NUMERAL
     + r"月)?|"
     + FESTIVAL
@@ -229,7 +231,8 @@ PART = (
     r"|晚上|夜晚|晚间|夜间|夜里|深夜|凌晨|后半夜|大半夜|半夜)"
 )
 CLOCK = (
-    NUMERAL + r"(?:点钟?|时)(?:半|多|几|[一三]刻|(?:\d{1,2}|[一二三四五六七八九十]{1,3})分)?钟?"
+    NUMERAL + r"(?:点钟?|时)(?:半|多|过(?![来去])|几|[一三]刻"
+    r"|(?:\d{1,2}|[一二三四五六七八九十]{1,3})分)?钟?"
     r"|\d{1,2}[:：]\d{2}"
 )
 TIME_UNIT = re.compile(r"[天日月号周点时午晚早夜节年前末拜期刚晌昏宵夕]")  # what a time names
@@ -238,8 +241,13 @@ AROUND = r"(?:左右|前后|那会儿?|的样子)?"
 TIME = re.compile(f"{ABOUT}(?:{DAY}(?:{PART})?(?:{CLOCK})?|(?:{PART})(?:{CLOCK})){AROUND}")
 
 
+# Cantonese function words read as Mandarin for the cues: 唔肯退 is 不肯退, 冇人理 没人理.
+CANTONESE = str.maketrans({"唔": "不", "冇": "没", "咗": "了", "嘅": "的"})
+
+
 def classify_category(text: str) -> str | None:
     """The category with the most cues in the text; on a tie, the one listed first."""
+    text = text.translate(CANTONESE)
     counts = {category: len(pattern.findall(text)) for category, pattern in CATEGORIES.items()}
     best = max(counts, key=lambda category: counts[category])  # first of the equals
     return best if counts[best] else None
@@ -248,7 +256,7 @@ def classify_category(text: str) -> str | None:
 def cue_position(text: str) -> int | None:
     """Where the first cue of the text's category is: near it the incident is told."""
     category = classify_category(text)
-    match = CATEGORIES[category].search(text) if category else None
+    match = CATEGORIES[category].search(text.translate(CANTONESE)) if category else None
     return match.start() if match else None
 
 
@@ -260,7 +268,7 @@ def reads_like_complaint(text: str) -> bool:
     if category in (None, "其他") and not REPORTING.search(text):
         return False
     return leaves_a_number(text) or (
-        find_time(text) is not None and any(role in text for role in ROLES)
+        find_time(text) is not None and any(role in text for role in (*ROLES, *PEOPLE))
     )
 
 
@@ -392,11 +400,14 @@ def same_trade(vague: str, name: str) -> bool:
 
 
 def corrected_field(text: str) -> str | None:
-    """The field a correction names (手机号说错了 → phone), or None when it names none."""
-    for field, pattern in CORRECTED_FIELDS.items():
-        if pattern.search(text):
-            return field
-    return None
+    """The field a correction names (手机号说错了 → phone), or None when it names none. Of
+    several, the one named first: 时间是8月12号…我看了下手机里照片的日期 corrects the time."""
+    named = {
+        field: match.start()
+        for field, pattern in CORRECTED_FIELDS.items()
+        if (match := pattern.search(text))
+    }
+    return min(named, key=named.__getitem__, default=None)
 
 
 def is_vague(target: str | None) -> bool:
@@ -508,7 +519,7 @@ def looks_like_phone(text: str) -> bool:
 def leaves_a_number(text: str) -> bool:
     """A number to be called back on, valid or not: a mobile (a digit too many or too few) or
     a landline (0871-6532 8874); not a date or a price."""
-    return bool(CALLBACK.search(digits_run(text)))
+    return bool(CALLBACK.search(digits_run(text)) or NUMBER_LEFT.search(text))
 
 
 def find_time(text: str) -> str | None:

@@ -1,6 +1,6 @@
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.handoff import ActionFallbackTriage
+from actions.handoff import ActionEmergency, ActionFallbackTriage
 from tests.actions.conftest import DOMAIN, saved_tracker
 
 
@@ -24,3 +24,27 @@ def test_a_grievance_the_intent_model_is_unsure_of_starts_the_complaint_form() -
 def test_anything_else_it_is_unsure_of_goes_to_the_two_stage_fallback() -> None:
     assert triaged("那个 就是 嗯") == "action_two_stage_fallback"
     assert triaged("温泉那边晚上冷不冷啊") == "action_two_stage_fallback"
+
+
+def emergency(text: str) -> list[dict]:
+    tracker = saved_tracker("complaint_first_message")
+    tracker.latest_message.update({"text": text, "intent": {"name": "emergency"}})
+    tracker.active_loop = {}
+    dispatcher = CollectingDispatcher()
+    events = ActionEmergency().run(dispatcher, tracker, DOMAIN)
+    assert dispatcher.messages[0]["custom"]["alert"] == "emergency"  # always the numbers first
+    return events
+
+
+def test_a_danger_told_afterwards_is_taken_as_a_complaint_after_the_emergency_numbers() -> None:
+    story = (
+        "前天下午在龙潭瀑布下游坐碧水竹筏队的竹筏，没人发救生衣，一个筏子硬塞了八个人，"
+        "水急的地方差点翻了。联系电话13615093372"
+    )
+    assert emergency(story)[-1] == {
+        "event": "followup",
+        "name": "complaint_form",
+        "timestamp": None,
+    }
+    for now in ("有人掉进水里了 快来人 电话13615093372", "刚刚有人摔下去了 电话13615093372"):
+        assert [e["event"] for e in emergency(now)] == ["slot"]

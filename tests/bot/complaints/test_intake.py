@@ -511,3 +511,46 @@ def test_a_surname_or_nickname_inside_a_word_names_nobody(text: str) -> None:
 )
 def test_not_complaining_or_asking_how_is_no_complaint_stated(text: str) -> None:
     assert not intake.states_complaint(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("说花鲢一斤三十八，结账变成一两三十八，这不明摆着坑人嘛", "价格欺诈"),
+        ("结账刷卡才发现被刷了八千四，根本是骗人", "价格欺诈"),
+        ("走火通道俾佢哋用铁链锁咗，走廊个灭火筒睇落已经过期两年", "安全隐患"),
+        ("剩返两晚嘅钱佢死都唔肯退", "退费纠纷"),  # Cantonese: 唔肯退 is 不肯退
+    ],
+)
+def test_cues_in_cantonese_and_slang(text: str, category: str) -> None:
+    assert intake.classify_category(text) == category
+    assert intake.cue_position(text) is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "time"),
+    [
+        ("前天下午两点过，我们在店里", "前天下午两点过"),  # 两点过: a little after two
+        ("昨天下午三点过来的", "昨天下午三点"),
+        ("昨儿个傍晚 大概六点来钟吧", "昨儿个傍晚"),
+        ("上个月中旬存的行李", "上个月中旬"),
+        ("中秋节前一天早上在云溪北站集合", "中秋节前一天早上"),
+    ],
+)
+def test_times_said_in_dialect_and_around_festivals(text: str, time: str) -> None:
+    assert intake.find_time(text) == time
+
+
+def test_a_correction_corrects_the_field_it_names_first() -> None:
+    said = "不对，时间是8月12号，不是21号，我看了下手机里照片的日期"
+    assert intake.corrected_field(said) == "incident_time"
+    assert intake.corrected_field("手机号说错了，时间没错") == "phone"
+
+
+def test_a_story_with_a_local_landline_reads_like_a_complaint() -> None:
+    story = (
+        "鹭鸣便利店老板娘态度太恶劣了 骂我们外地人事多 还让我们滚 今天上午十点左右的事 电话87652301"
+    )
+    assert intake.leaves_a_number(story)
+    assert intake.reads_like_complaint(story)
+    assert not intake.leaves_a_number("订单号是12345678")
