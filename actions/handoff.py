@@ -46,7 +46,9 @@ class ActionEmergency(Action):
 def told_afterwards(text: str) -> bool:
     """A complaint about a danger that is past: it reads like one and names a day gone by."""
     time = intake.find_time(text)
-    return time is not None and not time.startswith(("刚", "今")) and intake.reads_like_complaint(text)
+    return (
+        time is not None and not time.startswith(("刚", "今")) and intake.reads_like_complaint(text)
+    )
 
 
 class ActionHandoff(Action):
