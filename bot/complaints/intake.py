@@ -255,8 +255,9 @@ def classify_category(text: str) -> str | None:
 
 def cue_position(text: str) -> int | None:
     """Where the first cue of the text's category is: near it the incident is told."""
+    text = text.translate(CANTONESE)  # as the cues read it: positions are kept
     category = classify_category(text)
-    match = CATEGORIES[category].search(text.translate(CANTONESE)) if category else None
+    match = CATEGORIES[category].search(text) if category else None
     return match.start() if match else None
 
 
