@@ -1,6 +1,5 @@
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.handoff import ActionEmergency
 from actions.knowledge import ActionAnswerFaq, ActionOutOfScope
 from bot.services import Services
 from tests.actions.conftest import DOMAIN, saved_tracker
@@ -28,13 +27,6 @@ def test_sms_gets_the_short_answer(services: Services) -> None:
 def test_says_so_when_nothing_fits(services: Services) -> None:
     [message] = ask("明天股票会涨吗")
     assert "12301" in str(message["text"]) and "custom" not in message or not message["custom"]
-
-
-def test_emergency_sets_the_handoff_flag() -> None:
-    dispatcher = CollectingDispatcher()
-    events = ActionEmergency().run(dispatcher, saved_tracker("complaint_first_message"), DOMAIN)
-    assert events == [{"event": "slot", "timestamp": None, "name": "handoff", "value": True}]
-    assert "110" in str(dispatcher.messages[0]["text"])
 
 
 def test_every_kb_decision_is_logged_and_out_of_scope_counts_as_unanswered(
