@@ -48,4 +48,6 @@ def test_a_danger_told_afterwards_is_taken_as_a_complaint_after_the_emergency_nu
         "timestamp": None,
     }
     for now in ("有人掉进水里了 快来人 电话13615093372", "刚刚有人摔下去了 电话13615093372"):
-        assert emergency(now) == [{"event": "slot", "timestamp": None, "name": "handoff", "value": True}]
+        assert emergency(now) == [
+            {"event": "slot", "timestamp": None, "name": "handoff", "value": True}
+        ]
