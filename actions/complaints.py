@@ -196,6 +196,8 @@ class ValidateComplaintForm(FormValidationAction):
             agency_kept = AGENCY.search(_business(current)) and not AGENCY.search(target or "")
             shorter = _business(current).startswith(_business(target))  # 青峰山索道(公司)
             better = better and not agency_kept and not shorter
+        # Where they stayed or were headed (说去悦来客栈) does not replace whom they complain of.
+        better = better and not intake.is_setting(text, _business(target))
         if target and (not current or renamed or better):
             return {"target": official_target(target)}
         # A place named as the answer is the target (a museum's cloakroom); a phone or a time

@@ -18,16 +18,17 @@ CATEGORIES: dict[str, re.Pattern[str]] = {
         r"|[一二两三四五六七八九十\d]+倍|打表|一口价|坑人|骗人|骗钱|被刷|多刷",
         "服务态度": r"态度(?![^，。,.不没]{0,3}(?:客气|不错|还行|挺好|蛮好|很好))|骂|滚|爱答不理"
         r"|不耐烦|烦不烦|甩脸|很凶|凶我|吼|不理人|理都不理|爱理不理|头都不抬|白眼"
-        r"|爱[住买吃坐]不|脸色|不搭理|没人理|打游戏|玩手机|冷漠|扔出来|摔[给到]",
+        r"|爱[住买吃坐]不|脸色|黑口黑面|难听|闹我|不搭理|没人理|打游戏|玩手机|冷漠|扔出来|摔[给到]",
         "安全隐患": r"安全|隐患|危险|护栏|塌|超载|消防|设施坏|松动|没有防护"
         r"|断了|坏了|掉下|掉进|摔|漏电|救生|飞快|不减速|超速|翻了|撞|裂|差点|晃|灭火|火警|逃生|走火通道",
-        "合同违约": r"合同|行程|缩水|擅自改|降低标准|没按约定|说好(?![^，。,.]{0,10}退)|甩团|不按"
+        "合同违约": r"合同|合约|白纸黑字|写明|差价|行程|缩水|擅自改|降低标准|没按约定"
+        r"|说好(?![^，。,.]{0,10}退)|甩团|不按"
         r"|违约|更换|订单上|订单写|按订单|跟订单|和订单|与订单|不一样|不符|货不对板|换成",
         "退费纠纷": r"退款|退费|退钱|不退|押金|退票|退订|扣钱"
         r"|订金|定金|只退|少退|没退|退还|退[了回]?一半|不能退|不给退|要求退|退[^，。,.]{0,4}钱"
         r"|不[肯愿]退|拒绝退|只能退",
         "环境卫生": r"卫生|脏|厕所|垃圾|臭|蟑螂|不干净|异味|苍蝇|老鼠|头发|发霉|霉味|变质|馊"
-        r"|油污|污渍|拉肚子|水垢|虫子",
+        r"|油污|污渍|拉肚子|水垢|虫子|泔水|潲水|污水|污染|乱倒|满地都是|塑料袋",
         "其他": r"其他",
     }.items()
 }
@@ -98,7 +99,8 @@ NAMED = re.compile(  # kinds may follow each other: 汤泉山庄酒店, 畅行�
 )
 LEADING_WORDS = re.compile(
     r"投诉|举报|反映|我要|我想|我们|他们|你们|就是|那个|这个|一个|一家|那家|这家|旁边|对面|里面|附近"
-    r"|那边|这边|一下|名叫|叫做|有个|有家|以后|之后|然后|[拉带进回说坐乘玩]"  # 拉回酒店: no hotel
+    r"|那边|这边|一下|一哈|整个|名叫|叫做|有个|有家|以后|之后|然后"
+    r"|[拉带进回说坐乘玩]"  # 拉回酒店: no hotel
     r"|[的在是住去到被给了和把叫]|跟(?!拍)"  # 跟拍工作室
 )
 QUOTED = re.compile(r"[“「『\"]([^”」』\"]{2,20})[”」』\"]")
@@ -123,8 +125,8 @@ SURNAMES = (
 # 小蒋, 老周, 阿凯; not 小伙, 老人, 小孩, 老是, 小声.
 NICK = r"[小老阿](?![伙姐妹弟哥孩朋时人头太板婆公两是说在早不声心实])[\u4e00-\u9fff]"
 # Where a surname can start a word: after a break or a word that leads a name (那个鲍导游), not
-# inside one (全程导游, 官方导游, 桂林导游).
-WORD_START = r"(?:(?<![\u4e00-\u9fff])|(?<=[的是叫称个位那这找跟被给和让带说问他她佢]))"
+# inside one (全程导游, 官方导游, 桂林导游); after what a sign says (写着/写住周师傅).
+WORD_START = r"(?:(?<![\u4e00-\u9fff])|(?<=[的是叫称个位那这找跟被给和让带说问他她佢着住]))"
 TITLE = r"(?:导游|导(?![游览致航演])|师傅|司机|领队|经理|老板)"  # 韦导
 PERSON = re.compile(
     f"{STAFF}{NICK}|{STAFF}[^大小老一这那个的是\\s，。,.][姐哥](?![姐哥])|姓[\u4e00-\u9fff]的?{STAFF}"
@@ -132,16 +134,17 @@ PERSON = re.compile(
 )
 # A person called by a nickname: 小蒋, 老周, 阿凯 (recorded after the role: 导游小蒋).
 NICKNAME = re.compile(NICK)
-# A definite shop named without its kind: 那家阿香米线 (吃饭), 这家老杨土菜.
+# A definite shop named without its kind: 那家阿香米线 (吃饭), 这家老杨土菜; not 这家坑人 (a verb
+# on people).
 DEFINITE = re.compile(
-    r"(?:那|这)家(?!店|一直|都|也|还|就|很|太|真|人|是)([\u4e00-\u9fff]{2,8}?)(?=吃|买|住|喝|用餐|消费|拍|的|里|[，。,.！!？?\s]|$)"
+    r"(?:那|这)家(?!店|一直|都|也|还|就|很|太|真|人|是)([\u4e00-\u9fff]{2,8}?)(?<!人)(?=吃|买|住|喝|用餐|消费|拍|的|里|[，。,.！!？?\s]|$)"
 )
 INDEFINITE = re.compile(r"(一家|一个|一间)$")
 GRADE = re.compile(
     r"[一二三四五六七八九十两\d]星级?|星级|快捷|经济型|高档|豪华|普通|[大小老新旧本该此各]"
 )  # 四星酒店
 # What follows these words is what the complaint is about: 我要投诉一下云溪大酒店, 投诉碧波游船。
-COMPLAINED_OF = re.compile(r"(投诉|举报|反映)(一下)?(我们)?(跟团的|的就是|的是|的|就是|是)?")
+COMPLAINED_OF = re.compile(r"(投诉|举报|反映)(一下|一哈)?(我们)?(跟团的|的就是|的是|的|就是|是)?")
 UNQUOTED = str.maketrans("", "", '“”「」『』"')
 OBJECT = re.compile(r"[^，。,.！!？?；;：:\s]{2,16}")
 # Where a business is, said before its name: 云溪古镇里的拾光旅拍, 望月楼旁边的听雨轩茶馆.
@@ -169,6 +172,8 @@ OPERATOR_AFTER = re.compile(
 PLACE_ROLES = ("景区", "工作人员", "讲解员", "售票员", "售票处", "保安", "索道", "缆车", "观光车")
 # Where the tourists stayed is told as a setting: 我们住在旁边的悦来客栈.
 LODGED = re.compile(r"住(?:在|的是|的|进了?|了)?(?:旁边的|附近的|隔壁的|对面的)?$")
+# Where a driver was asked to take them is a setting too: 跟司机说去悦来客栈, 打车去云溪大酒店.
+HEADED = re.compile(r"(?:[讲说要想]|打车|坐车|叫车|打的)去$")
 REPORTING = re.compile(
     r"反[映应]|投诉|举报|维权|给个说法|讨个说法|没个说法|没有说法|给个交代|没人管|管不管"
 )
@@ -187,7 +192,7 @@ CORRECTED_FIELDS = {
         "target": r"对象|名字|店名|[店家]叫(?![我你他她])|名叫|商家|公司名|旅行社名|投诉的是",
     }.items()
 }
-CORRECTION = re.compile(r"[说留写记打输填报搞弄]错|不是|不对|改成|改为|应该是|更正")
+CORRECTION = re.compile(r"[说讲留写记打输填报搞弄]错|不是|不对|改成|改为|应该是|更正")
 NEGATED = re.compile(r"(而)?不[是在][^，。,.！!？?；;\s]*")  # voice transcripts pause with spaces
 PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 # A number read out in words, as voice transcripts write it: 一五八零六七三二九一四.
@@ -224,11 +229,11 @@ DAY = (
     + NUMERAL
     + r"月)?|"
     + FESTIVAL
-    + r"|刚才|刚刚)"
+    + r"|(?:刚才|刚刚)(?!我?[说讲提写填]))"  # 刚才说的: what was said, no time
 )
 PART = (
     r"(?:一大早|大清早|清早|一早|早晨|早上|朝早|上午|中午|晌午|午后|下午|下昼|傍晚|黄昏"
-    r"|晚上|夜晚|晚间|夜间|夜里|深夜|凌晨|后半夜|大半夜|半夜)"
+    r"|晚上|夜晚|晚间|夜间|夜里|深夜|凌晨|后半夜|大半夜|半夜|[上下]半[天日]|下半晌)"
 )
 CLOCK = (
     NUMERAL + r"(?:点钟?|时)(?:半|多|过(?![来去])|几|[一三]刻"
@@ -237,12 +242,14 @@ CLOCK = (
 )
 TIME_UNIT = re.compile(r"[天日月号周点时午晚早夜节年前末拜期刚晌昏宵夕]")  # what a time names
 ABOUT = r"(?:大概|大约|差不多|约莫)?"
-AROUND = r"(?:左右|前后|那会儿?|的样子)?"
+AROUND = r"(?:左右|前后|那会儿?|的样子|光景)?"
 TIME = re.compile(f"{ABOUT}(?:{DAY}(?:{PART})?(?:{CLOCK})?|(?:{PART})(?:{CLOCK})){AROUND}")
 
 
 # Cantonese function words read as Mandarin for the cues: 唔肯退 is 不肯退, 冇人理 没人理.
-CANTONESE = str.maketrans({"唔": "不", "冇": "没", "咗": "了", "嘅": "的"})
+CANTONESE = str.maketrans(
+    {"唔": "不", "冇": "没", "咗": "了", "嘅": "的", "嚟": "来", "掟": "扔", "哋": "们"}
+)
 
 
 def classify_category(text: str) -> str | None:
@@ -359,9 +366,12 @@ def complained_of(text: str, candidates: Sequence[str], places: Sequence[str] = 
             named = [c for c in candidates if told and told.startswith(c)]
             if named:
                 return max(named, key=len)
-        if referred:  # 这个旅行社: the one named before
+        if referred:  # 这个旅行社: the one named before; 那个龙潭电瓶车: a name of its own
             kind = referred.group(1)
-            return next((c for c in candidates if c.endswith(kind) and c != kind), None)
+            before = next((c for c in candidates if c.endswith(kind) and c != kind), None)
+            if before or KINDS_ONLY.fullmatch(kind) or re.search(r"的|^[叫姓是]", kind):
+                return before  # 那个叫小蒋的导游 is told, not named, here
+            thing = whole = kind
         if at_place and thing in PEOPLE:
             return at_place  # 投诉博物馆的讲解员: the museum, for its guide
         if KINDS_ONLY.fullmatch(thing) or is_vague(thing):
@@ -402,12 +412,18 @@ def same_trade(vague: str, name: str) -> bool:
 
 def corrected_field(text: str) -> str | None:
     """The field a correction names (手机号说错了 → phone), or None when it names none. Of
-    several, the one named first: 时间是8月12号…我看了下手机里照片的日期 corrects the time."""
+    several, the one named first: 时间是8月12号…我看了下手机里照片的日期 corrects the time.
+    Without a field's word, what it takes back tells: 不是上周六 corrects the time."""
     named = {
         field: match.start()
         for field, pattern in CORRECTED_FIELDS.items()
         if (match := pattern.search(text))
     }
+    for taken_back in NEGATED.finditer(text):
+        if find_time(taken_back.group(0)):
+            named.setdefault("incident_time", taken_back.start())
+        elif looks_like_phone(taken_back.group(0)):
+            named.setdefault("phone", taken_back.start())
     return min(named, key=named.__getitem__, default=None)
 
 
@@ -442,7 +458,7 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
     operators = [c for c in candidates if c in text and operated_by(text, c)]
     complained = operators[0] if operators else complained_of(text, candidates, places)
     # Where the tourists stayed is the setting, unless it is all the story names.
-    settings = [c for c in candidates if c in text and LODGED.search(text[: text.find(c)])]
+    settings = [c for c in candidates if is_setting(text, c)]
     candidates = [c for c in candidates if c not in settings] or candidates
     cue = cue_position(text)
     if complained:
@@ -466,6 +482,10 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
     if business and role in PEOPLE and NICKNAME.fullmatch(business):
         if re.search(f"{business}(?:的|这个|那个)?{role}", text):
             return f"{role}{business}"  # 叫小蒋的导游 → 导游小蒋
+    if business and role:  # 华夏旅行社的导游阿梅: the agency's guide, by name
+        role = next(
+            (p.group(0) for p in PERSON.finditer(rest) if p.group(0).startswith(role)), role
+        )
     if business:
         return f"{business}（{role}）" if role else business
     if role in PLACE_ROLES and places:
@@ -473,6 +493,13 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
         place = min(places, key=lambda p: (abs(text.find(p) - rest.find(role)), -len(p)))
         return place if place.endswith(role) else f"{place}（{role}）"
     return role
+
+
+def is_setting(text: str, name: str) -> bool:
+    """Where the tourists stayed or were headed (住的悦来客栈, 说去悦来客栈): not whom they
+    complain of while the story names another."""
+    before = text[: text.find(name)] if name in text else None
+    return before is not None and bool(LODGED.search(before) or HEADED.search(before))
 
 
 def straddles(name: str, places: Sequence[str]) -> bool:

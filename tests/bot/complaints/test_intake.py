@@ -554,3 +554,78 @@ def test_a_story_with_a_local_landline_reads_like_a_complaint() -> None:
     assert intake.leaves_a_number(story)
     assert intake.reads_like_complaint(story)
     assert not intake.leaves_a_number("订单号是12345678")
+
+
+@pytest.mark.parametrize(
+    ("text", "time"),
+    [
+        ("昨天下半天三点钟光景，阿拉两家头在青峰山", "昨天下半天三点钟光景"),  # Shanghainese
+        ("刚才被导游骂了", "刚才"),
+        ("刚才说的地方不对", None),  # what was said just now, no time
+    ],
+)
+def test_parts_of_the_day_in_wu_and_just_now_as_said(text: str, time: str | None) -> None:
+    assert intake.find_time(text) == time
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("哦 不对 不是上周六 是上周日下午 周六我们在竹海", "incident_time"),  # what it takes back
+        ("不对，不是13812345678", "phone"),
+        ("啊等等，刚才地方讲错了，是在万亩竹海", "place"),  # 讲错 is 说错
+    ],
+)
+def test_a_correction_without_a_fields_word_is_read_by_what_it_takes_back(
+    text: str, field: str
+) -> None:
+    assert intake.correcting(text) and intake.corrected_field(text) == field
+
+
+@pytest.mark.parametrize(
+    ("text", "businesses", "places", "target"),
+    [
+        ("嗯 我要投诉那个龙潭电瓶车 就是 上周六下午", [], ["龙潭瀑布"], "龙潭电瓶车"),
+        ("你好，我想投诉一哈", [], [], None),  # Sichuanese 一哈 is 一下, no name
+        ("系一个的士司机，车头个牌写住周师傅", [], [], "周师傅"),  # 写住 is 写着
+        (
+            "投诉华夏旅行社的导游阿梅！她当着全团人的面骂我妈",
+            ["华夏旅行社"],
+            [],
+            "华夏旅行社（导游阿梅）",
+        ),
+        (
+            "有个叫“王记烤鱼”的摊儿，结账张嘴就要580，这不是坑人嘛！就这家埋汰人。",
+            [],
+            [],
+            "王记烤鱼",  # 这家埋汰人 is a verb on people, no shop
+        ),
+        ("司机周师傅黑口黑面，跟他说去悦来客栈，他就骂人", ["悦来客栈"], [], "司机周师傅"),
+    ],
+)
+def test_names_said_in_dialect_or_beside_a_setting(
+    text: str, businesses: list[str], places: list[str], target: str | None
+) -> None:
+    assert intake.find_target(text, businesses, places) == target
+
+
+def test_a_whole_food_court_is_no_name() -> None:
+    assert intake.named_businesses("整个小吃城脏得很") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("讲去悦来客栈，佢即刻黑口黑面，用好难听嘅说话闹我哋，将行李箱掟出嚟", "服务态度"),
+        ("合約上白紙黑字寫著入住溫泉度假酒店", "合同违约"),
+        ("订单上写明是河景大床房，结果只给一间小房间，也不补差价，说爱住不住", "合同违约"),
+        ("伙计把泔水直接倒进湖里，满地都是竹签和塑料袋，船工都看不下去在骂", "环境卫生"),
+    ],
+)
+def test_cues_of_rudeness_agreements_and_dumping(text: str, category: str) -> None:
+    assert intake.classify_category(to_simplified(text)) == category
+
+
+def test_someone_described_after_that_one_is_no_name_of_its_own() -> None:
+    text = "我要投诉那个叫小蒋的导游！他把我们拉到景区门口一家玉器店"
+    assert intake.find_target(text, [], []) == "导游小蒋"
