@@ -132,6 +132,8 @@ PERSON = re.compile(
     f"{STAFF}{NICK}|{STAFF}[^大小老一这那个的是\\s，。,.][姐哥](?![姐哥])|姓[\u4e00-\u9fff]的?{STAFF}"
     f"|(?:(?:出租车|网约车|大巴|观光车)?{STAFF}|{WORD_START})[{SURNAMES}]{TITLE}"
 )
+# A role and what the person is called: 导游叫小雷, 司机叫王师傅 (filed 导游小雷).
+STAFF_CALLED = re.compile(f"({STAFF})(?:名字)?叫(?:做)?({NICK}|[{SURNAMES}]{TITLE})")
 # A person called by a nickname: 小蒋, 老周, 阿凯 (recorded after the role: 导游小蒋).
 NICKNAME = re.compile(NICK)
 # A definite shop named without its kind: 那家阿香米线 (吃饭), 这家老杨土菜; not 这家坑人 (a verb
@@ -316,6 +318,7 @@ def named_businesses(text: str) -> list[str]:
     names.extend(person.group(0) for person in PERSON.finditer(text))
     names.extend(staff_by_name(text))
     names.extend(called.group(1) for called in CALLED.finditer(text))
+    names.extend(staff_called(text))
     for match in NAMED.finditer(text):
         before, name = match.group(1), LEADING_WORDS.split(match.group(1))[-1]
         # One character names a business only before a kind fit for a name, said whole:
@@ -330,6 +333,10 @@ def named_businesses(text: str) -> list[str]:
             names.append(name + match.group(2))
     names.extend(definite.group(1) for definite in DEFINITE.finditer(text))
     return list(dict.fromkeys(name for name in names if len(name) >= 2))
+
+
+def staff_called(text: str) -> list[str]:
+    return [called.group(1) + called.group(2) for called in STAFF_CALLED.finditer(text)]
 
 
 def staff_by_name(text: str) -> list[str]:
@@ -482,10 +489,9 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
     if business and role in PEOPLE and NICKNAME.fullmatch(business):
         if re.search(f"{business}(?:的|这个|那个)?{role}", text):
             return f"{role}{business}"  # 叫小蒋的导游 → 导游小蒋
-    if business and role:  # 华夏旅行社的导游阿梅: the agency's guide, by name
-        role = next(
-            (p.group(0) for p in PERSON.finditer(rest) if p.group(0).startswith(role)), role
-        )
+    if business and role:  # 华夏旅行社的导游阿梅, 导游叫小雷: the agency's guide, by name
+        persons = [p.group(0) for p in PERSON.finditer(rest)] + staff_called(rest)
+        role = next((p for p in persons if p.startswith(role)), role)
     if business:
         return f"{business}（{role}）" if role else business
     if role in PLACE_ROLES and places:

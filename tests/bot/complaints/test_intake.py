@@ -629,3 +629,21 @@ def test_cues_of_rudeness_agreements_and_dumping(text: str, category: str) -> No
 def test_someone_described_after_that_one_is_no_name_of_its_own() -> None:
     text = "我要投诉那个叫小蒋的导游！他把我们拉到景区门口一家玉器店"
     assert intake.find_target(text, [], []) == "导游小蒋"
+
+
+@pytest.mark.parametrize(
+    ("text", "businesses", "target"),
+    [
+        ("导游叫小雷，态度很差", [], "导游小雷"),
+        ("司机叫王师傅，开车很猛", [], "司机王师傅"),
+        (
+            "导游叫小雷，是逍遥游旅行社派的地接。旅行社客服态度还挺好的，我就投诉小雷个人",
+            ["逍遥游旅行社"],
+            "逍遥游旅行社（导游小雷）",
+        ),
+    ],
+)
+def test_a_role_and_what_the_person_is_called(
+    text: str, businesses: list[str], target: str
+) -> None:
+    assert intake.find_target(text, businesses, []) == target
