@@ -208,6 +208,7 @@ class ValidateComplaintForm(FormValidationAction):
             and len(answer) <= MAX_NAME_CHARS  # a story is not a name
             and not intake.looks_like_phone(answer)  # 手机 138 2604 71953 answers no who
             and not intake.find_time(answer)
+            and not answer.startswith("在")  # 在白鹭洲，坐那个摆渡船… answers where
             and not _corrects_another_field(answer, "target")  # 地点我说错了…
         ):
             return {"target": official_target(answer)}

@@ -16,20 +16,21 @@ CATEGORIES: dict[str, re.Pattern[str]] = {
         r"|加价|收费不合理|价格不一样|欺诈|收了[^，。,.]{0,4}(百|千|块)|收我[^，。,.]{0,4}(百|千|块)"
         r"|菜单上|明明写|标价|标签|标的|涨价|扫了我|欺负外地人|价目表|价格表|要按|补[\d一二三四五六七八九十百千]|另外加钱|另收|秤有问题|短斤"
         r"|[一二两三四五六七八九十\d]+倍|打表|一口价|坑人|骗人|骗钱|被刷|多刷",
-        "服务态度": r"态度(?![^，。,.不没]{0,3}(?:客气|不错|还行|挺好|蛮好|很好))|骂|滚|爱答不理"
+        "服务态度": r"态度(?![^，。,.不没]{0,3}(?:客气|不错|还行|挺好|蛮好|很好|没问题|没毛病))"
+        r"|骂|滚|爱答不理"
         r"|不耐烦|烦不烦|甩脸|很凶|凶我|吼|不理人|理都不理|爱理不理|头都不抬|白眼"
         r"|爱[住买吃坐]不|脸色|黑口黑面|难听|闹我|不搭理|没人理|打游戏|玩手机|冷漠|扔出来|摔[给到]",
         "安全隐患": r"安全|隐患|危险|护栏|塌|超载|消防|设施坏|松动|没有防护"
-        r"|断了|坏了|掉下|掉进|摔|漏电|救生|飞快|不减速|超速|翻了|撞|裂|差点|晃|灭火|火警|逃生|走火通道",
+        r"|断了|(?<!系统)(?<!监控)(?<!电脑)坏了|掉下|掉进|摔|漏电|救生|飞快|不减速|超速|翻了|撞|裂|差点|晃|灭火|火警|逃生|走火通道",
         "合同违约": r"合同|合约|白纸黑字|写明|差价|行程|缩水|擅自改|降低标准|没按约定"
         r"|说好(?![^，。,.]{0,10}退)|甩团|不按"
         r"|违约|更换|订单上|订单写|按订单|跟订单|和订单|与订单|不一样|不符|货不对板|换成",
-        "退费纠纷": r"退款|退费|退钱|不退|押金|退票|退订|扣钱"
+        "退费纠纷": r"退款|退费|退钱|不退|押金|退回|退票|退订|扣钱"
         r"|订金|定金|只退|少退|没退|退还|退[了回]?一半|不能退|不给退|要求退|退[^，。,.]{0,4}钱"
         r"|不[肯愿]退|拒绝退|只能退",
         "环境卫生": r"卫生|脏|厕所|垃圾|臭|蟑螂|不干净|异味|苍蝇|老鼠|头发|发霉|霉味|变质|馊"
         r"|油污|污渍|拉肚子|水垢|虫子|泔水|潲水|污水|污染|乱倒|满地都是|塑料袋",
-        "其他": r"其他",
+        "其他": r"其他|偷拍|偷偷拍|隐私|肖像|抖音|发到网上|发网上|落在|丢了|捡到|发票|收据",
     }.items()
 }
 ROLES = (
@@ -93,6 +94,7 @@ NAME_LIKE = ("山居", "山庄", "山房", "小筑", "人家", "酒家", "茶庄
 WORD_END = re.compile(r"[^\u4e00-\u9fff]|的|$")
 KINDS_ONLY = re.compile(f"(?:{KIND})+")
 # A count is no name: 两张夜游船票 holds no 两张夜, 好几个老人家 no 好几个老.
+PRONOUN = re.compile(r"[我你他她它佢]")  # no business is called by one
 COUNTED = re.compile(r"[一两二三四五六七八九十几\d]+[张个家间位条次趟些件份]")
 NAMED = re.compile(  # kinds may follow each other: 汤泉山庄酒店, 畅行旅游客运公司
     r"([\u4e00-\u9fff]{2,8}?)((?:" + KIND + ")+)"
@@ -104,13 +106,16 @@ LEADING_WORDS = re.compile(
     r"|[的在是住去到被给了和把叫]|跟(?!拍)"  # 跟拍工作室
 )
 QUOTED = re.compile(r"[“「『\"]([^”」』\"]{2,20})[”」』\"]")
-# What someone said, quoted, is not a name: it has pronouns, particles or punctuation.
+# What someone said, quoted, is not a name: it has pronouns, particles or punctuation, or it
+# follows a verb of speech.
+SAID = re.compile(r"[说骂吼喊讲问答嚷话]")
 SPEECH = re.compile(r"[我你他她吗呢吧啊了没不？?！!，,]")
 # A name given outright: 店名叫茗香阁茶庄, 车行叫速驰汽车租赁, 民宿叫山月小筑, 叫云端玻璃栈道.
 NAMING = re.compile(
-    r"(?:名叫|叫做|名字叫|名字是|店名是|(?:^|[，。,.！!？?\s行司家车个该就]|"
+    r"(?:名叫|叫做|名字叫|名字是|店名是|(?:^|[，。,.！!？?\s行司家车船个该就]|"
     + KIND
-    + r")叫)(?:什么|啥)?(?:名字)?(?:来着)?\s*(?![了我你他她它佢]|什么|啥)([\u4e00-\u9fff]{2,12})"
+    + r")叫)(?:什么|啥)?(?:名字)?(?:来着)?\s*"
+    r"(?![了我你他她它佢去来到进出]|什么|啥)([\u4e00-\u9fff]{2,12})"  # 叫去柜台 names none
 )
 NAME_ENDS = re.compile(r"的|是")
 CALLED = re.compile(r"叫(?:她|他|佢)(?:做)?([\u4e00-\u9fff]{2,4}?)(?=[，。,.！!？?\s的]|$)")
@@ -146,12 +151,14 @@ GRADE = re.compile(
     r"[一二三四五六七八九十两\d]星级?|星级|快捷|经济型|高档|豪华|普通|[大小老新旧本该此各]"
 )  # 四星酒店
 # What follows these words is what the complaint is about: 我要投诉一下云溪大酒店, 投诉碧波游船。
-COMPLAINED_OF = re.compile(r"(投诉|举报|反映)(一下|一哈)?(我们)?(跟团的|的就是|的是|的|就是|是)?")
+COMPLAINED_OF = re.compile(
+    r"(投诉|举报|反映|[Cc]omplain)(一下|一哈)?(我们)?(跟团的|的就是|的是|的|就是|是)?"
+)
 UNQUOTED = str.maketrans("", "", '“”「」『』"')
 OBJECT = re.compile(r"[^，。,.！!？?；;：:\s]{2,16}")
 # Where a business is, said before its name: 云溪古镇里的拾光旅拍, 望月楼旁边的听雨轩茶馆.
-SIDE = r"(?:里面|里头|外面|旁边|门口|附近|对面|那边|这边|边上|一带|[东西南北]门)"
-THAT = r"(?:的|那家|这家|那个|这个)"
+SIDE = r"(?:里面|里头|外面|旁边|门口|附近|对面|那边|这边|边上|一带|[东西南北]门|入面|隔篱|隔壁)"
+THAT = r"(?:的|那家|这家|那个|这个|那间|这间|嗰间|𠮶间)"  # 嗰: Cantonese 那
 LOCATED = re.compile(f"^(?:{SIDE}|里)?{THAT}?")
 NEXT_TO = re.compile(f"(?:{SIDE}|里){THAT}")
 MAX_UNKNOWN_NAME = 8
@@ -164,7 +171,10 @@ NOT_A_NAME = re.compile(
 # The one already named, referred back to: 我要投诉这个旅行社.
 REFERRED = re.compile(r"(?:这个|这家|那个|那家|该)(.+)")
 # 想投诉云溪古镇里的… is no plan to go there.
-PLANNED_BEFORE = re.compile(r"(打算|准备|计划|本来要|想)(?!投诉|举报|反映)[^，。,.！!？?\s]{0,4}$")
+PLANNED_BEFORE = re.compile(
+    r"(打算|准备|计划|本来要|想)(?!投诉|举报|反映)[^，。,.！!？?\s]{0,4}$"
+    r"|(?:到不到|去不去|开往|前往|去往)$"  # 问了一句到不到云溪古镇: where they were headed
+)
 PLANNED_AFTER = re.compile(r"[^，。,.！!？?\s]{0,2}(不去了|没去)")
 OPERATOR_BEFORE = re.compile(r"(经营|运营|承包|管理)的?是$|由$|属于$")
 OPERATOR_AFTER = re.compile(
@@ -215,7 +225,7 @@ FESTIVAL = (
 # N天前, 大概两周前, 半个月前, 一个多星期以前
 AGO = r"(?:[\d一二两三四五六七八九十几半]+个?多?)(?:天|日|周|星期|礼拜|月)(?:以|之)?前"
 DAY = (
-    r"(?:大前天|前天|昨天|昨儿个?|今天|今儿个?|前儿个?|前日|昨日|今日|琴日|寻日|今早|昨早|昨晚|前晚|今晚|昨夜"
+    r"(?:大前天|前天|昨天|昨儿个?|今天|今儿个?|前儿个?|前日|昨日|今日|琴日|寻日|今早|昨早|昨晚|前晚|寻晚|琴晚|今晚|昨夜"
     r"|前几天|前两天|上上?个?周末|这个?周末|周末|"
     + AGO
     + r"|(?:上上?个?|这个?|本)"
@@ -235,10 +245,10 @@ DAY = (
 )
 PART = (
     r"(?:一大早|大清早|清早|一早|早晨|早上|朝早|上午|中午|晌午|午后|下午|下昼|傍晚|黄昏"
-    r"|晚上|夜晚|晚间|夜间|夜里|深夜|凌晨|后半夜|大半夜|半夜|[上下]半[天日]|下半晌)"
+    r"|晚上|夜晚|晚间|夜间|夜里|深夜|凌晨|后半夜|大半夜|半夜|[上下]半[天日]|下半晌|[前后上下]晌)"
 )
 CLOCK = (
-    NUMERAL + r"(?:点钟?|时)(?:半|多|过(?![来去])|几|[一三]刻"
+    NUMERAL + r"(?:点钟?|时)(?:半|多|来|过(?![来去])|几|[一三]刻"
     r"|(?:\d{1,2}|[一二三四五六七八九十]{1,3})分)?钟?"
     r"|\d{1,2}[:：]\d{2}"
 )
@@ -327,8 +337,8 @@ def named_businesses(text: str) -> list[str]:
         single = single and bool(WORD_END.match(text, match.end()))
         if (len(name) < 2 and not single) or INDEFINITE.search(before[: len(before) - len(name)]):
             continue  # 直接拉回酒店, 一家茶叶店: a kind, no name
-        if COUNTED.search(name) or TIME.search(name):
-            continue  # 两张夜游船票, 上周六下午游船
+        if COUNTED.search(name) or TIME.search(name) or PRONOUN.search(name):
+            continue  # 两张夜游船票, 上周六下午游船, 我看他店里
         if not GRADE.fullmatch(name) and name not in GENERIC:  # 四星酒店, 旅游专线
             names.append(name + match.group(2))
     names.extend(definite.group(1) for definite in DEFINITE.finditer(text))
@@ -405,7 +415,12 @@ def names_outright(text: str) -> bool:
 
 
 def quoted_names(text: str) -> list[str]:
-    return [q.group(1) for q in QUOTED.finditer(text) if not SPEECH.search(q.group(1))]
+    """Quoted names, not what someone said (还骂我“外地人就是事儿多”)."""
+    return [
+        q.group(1)
+        for q in QUOTED.finditer(text)
+        if not SPEECH.search(q.group(1)) and not SAID.search(text, max(q.start() - 3, 0), q.start())
+    ]
 
 
 def same_trade(vague: str, name: str) -> bool:
@@ -559,6 +574,7 @@ def leaves_a_number(text: str) -> bool:
 def find_time(text: str) -> str | None:
     """The most detailed time the text gives (上周四下午 over 上周三), leaving out what a
     correction takes back (不是前天，是大前天下午)."""
+    text = SPOKEN_NUMBER.sub(" ", text)  # 一三九 零八七二 五五一六 holds no 五一
     found = TIME.findall(without_negated(text)) or TIME.findall(text)
     return max(found, key=len) if found else None
 

@@ -442,7 +442,7 @@ def test_a_question_word_before_a_kind_is_no_name() -> None:
 
 def test_a_kind_word_about_staff_is_no_cue_of_its_category() -> None:
     text = "店员态度倒还客气，就是说开不了发票，老板电话一直不接"
-    assert intake.classify_category(text) is None
+    assert intake.classify_category(text) == "其他"  # an invoice refused, no attitude
     assert intake.classify_category("店员态度很差") == "服务态度"
 
 
@@ -647,3 +647,60 @@ def test_a_role_and_what_the_person_is_called(
     text: str, businesses: list[str], target: str
 ) -> None:
     assert intake.find_target(text, businesses, []) == target
+
+
+@pytest.mark.parametrize(
+    ("text", "time"),
+    [
+        ("昨儿下午三点来钟在万亩竹海里头", "昨儿下午三点来钟"),
+        ("前儿后晌五点多", "前儿后晌五点多"),  # Shaanxi 后晌: the afternoon
+        ("寻晚九点几去了泉悦汤屋", "寻晚九点几"),  # Cantonese 寻晚: last night
+        ("一三九 零八七二 五五一六", None),  # a number read out holds no 五一
+    ],
+)
+def test_times_in_northern_and_cantonese_words_and_none_in_a_number(
+    text: str, time: str | None
+) -> None:
+    assert intake.find_time(text) == time
+
+
+@pytest.mark.parametrize(
+    ("text", "places", "target"),
+    [
+        ("我想投诉云溪温泉度假区入面𠮶间“泉悦汤屋”。", ["云溪温泉度假区"], "泉悦汤屋"),
+        ("我要complain一下翠湖公园东门那家绿道单车行", ["翠湖公园"], "绿道单车行"),
+        (
+            "投诉望月楼的一个保安，他推了我一把，还骂我“外地人就是事儿多”",
+            ["望月楼"],
+            "望月楼（保安）",
+        ),
+        ("一间叫「福寿堂」的保健品店，讲完一个一个叫去柜台", [], "福寿堂"),  # 叫去柜台 names none
+        ("那船叫鹭岛渡船，开船的是个姓马的", [], "鹭岛渡船"),
+    ],
+)
+def test_names_in_cantonese_english_and_quotes_of_speech(
+    text: str, places: list[str], target: str
+) -> None:
+    assert intake.find_target(text, [], places) == target
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("导游偷偷拍我爸妈，发到他自己的抖音上，评论说得可难听了", "其他"),
+        ("退房时说好押金当场退，结果前台说系统坏了，过两天退回原账户", "退费纠纷"),
+        ("相机落在座位上了，售票的说没人捡到，他们说监控坏了", "其他"),
+        ("问他要发票，收银说不开发票，价钱和职员态度都没问题", "其他"),
+    ],
+)
+def test_cues_of_privacy_lost_things_and_invoices(text: str, category: str) -> None:
+    assert intake.classify_category(text) == category
+
+
+def test_a_place_asked_about_is_where_they_were_headed() -> None:
+    text = "在云溪机场到达口买大巴票进城，就问了一句到不到云溪古镇，售票员就吼我"
+    assert intake.planned("云溪古镇", text) and not intake.planned("云溪机场", text)
+
+
+def test_a_clause_with_a_pronoun_before_a_kind_is_no_name() -> None:
+    assert intake.named_businesses("回去找老板，我看他店里好几辆车链条全是锈") == []
