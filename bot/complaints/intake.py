@@ -322,9 +322,7 @@ def named_businesses(text: str) -> list[str]:
     “明月楼酒家”的饭店), named outright (店名叫…), a role's name (导游小罗), names before their
     kind (逍遥游旅行社, 山水人家农家乐), a definite shop (那家阿香米线). 一家茶叶店 is a kind of
     shop, not a name."""
-    names = quoted_names(text)
-    for naming in NAMING.finditer(text):
-        names.append(NAME_ENDS.split(naming.group(1))[0])
+    names = outright_names(text)
     names.extend(person.group(0) for person in PERSON.finditer(text))
     names.extend(staff_by_name(text))
     names.extend(called.group(1) for called in CALLED.finditer(text))
@@ -414,6 +412,12 @@ def names_outright(text: str) -> bool:
     return bool(NAMING.search(text) or quoted_names(text))
 
 
+def outright_names(text: str) -> list[str]:
+    """The names in quotes, then the names given outright (店名叫茗香阁茶庄)."""
+    named = [NAME_ENDS.split(naming.group(1))[0] for naming in NAMING.finditer(text)]
+    return [*quoted_names(text), *named]
+
+
 def quoted_names(text: str) -> list[str]:
     """Quoted names, not what someone said (还骂我“外地人就是事儿多”)."""
     return [
@@ -473,8 +477,16 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
     candidates = list(dict.fromkeys([*said, *named])) or businesses[:1]
     # A name said again in part is the one said whole: 那个竹筏漂流，叫飞鹭竹筏漂流.
     candidates = [c for c in candidates if not any(c in d and c != d for d in candidates)]
-    # A kind (玉器店) gives way to a name (金桥旅行社).
+    # A kind (玉器店) gives way to a name (金桥旅行社), and so does what a name is said to be:
+    # 一间叫“福寿堂”的保健品店 is 福寿堂.
     candidates = [c for c in candidates if not is_vague(c)] or candidates
+    described = {
+        c
+        for name in outright_names(text)
+        for c in candidates
+        if c != name and re.search(f'{re.escape(name)}[”」』"]?的{re.escape(c)}', text)
+    }
+    candidates = [c for c in candidates if c not in described] or candidates
     # Who runs it or sent them is whom the case officer writes to: 经营的是青竹漂流公司,
     # 讲解员是云溪文博讲解服务中心派的, 是通达旅游专线的车.
     operators = [c for c in candidates if c in text and operated_by(text, c)]

@@ -704,3 +704,8 @@ def test_a_place_asked_about_is_where_they_were_headed() -> None:
 
 def test_a_clause_with_a_pronoun_before_a_kind_is_no_name() -> None:
     assert intake.named_businesses("回去找老板，我看他店里好几辆车链条全是锈") == []
+
+
+def test_what_a_name_given_outright_is_said_to_be_is_no_other_name() -> None:
+    text = "司机停在景区门口一间叫“福寿堂”的保健品店，说每人至少要买一盒灵芝，不买就不开车回去"
+    assert intake.find_target(text, [], []) == "福寿堂（司机）"
