@@ -25,11 +25,11 @@ CATEGORIES: dict[str, re.Pattern[str]] = {
         "合同违约": r"合同|合约|白纸黑字|写明|差价|行程|缩水|擅自改|降低标准|没按约定"
         r"|说好(?![^，。,.]{0,10}退)|甩团|不按"
         r"|违约|更换|订单上|订单写|按订单|跟订单|和订单|与订单|不一样|不符|货不对板|换成",
-        "退费纠纷": r"退款|退费|退钱|不退|押金|退回|退票|退订|扣钱"
+        "退费纠纷": r"退款|退费|退钱|不退|押金|退回|没有退|原路退|退票|退订|扣钱"
         r"|订金|定金|只退|少退|没退|退还|退[了回]?一半|不能退|不给退|要求退|退[^，。,.]{0,4}钱"
         r"|不[肯愿]退|拒绝退|只能退",
         "环境卫生": r"卫生|脏|厕所|垃圾|臭|蟑螂|不干净|异味|苍蝇|老鼠|头发|发霉|霉味|变质|馊"
-        r"|油污|污渍|拉肚子|水垢|虫子|泔水|潲水|污水|污染|乱倒|满地都是|塑料袋",
+        r"|油污|污渍|拉肚子|水垢|虫子|曱甴|耗子|霉斑|油渍|泔水|潲水|污水|污染|乱倒|满地都是|塑料袋",
         "其他": r"其他|偷拍|偷偷拍|隐私|肖像|抖音|发到网上|发网上|落在|丢了|捡到|发票|收据",
     }.items()
 }
@@ -73,7 +73,7 @@ KINDS = (
     "山居", "人家", "小筑", "驿站", "酒楼", "排档", "土特产", "特产", "银饰",
     "租车", "车行", "出租车", "漂流", "游船", "索道", "飞索", "滑索", "乐园", "旅拍", "市场",
     "寄存点", "寄存处", "小卖部", "服务点", "租赁点", "栈道", "滑道", "吊桥", "茶舍", "茶室",
-    "筏队", "船队", "画舫", "游艇",
+    "筏队", "船队", "画舫", "游艇", "KTV", "摊",
     "店", "馆", "铺", "阁", "轩", "坊", "苑", "城", "楼", "居",
 )  # fmt: skip
 # A kind that is also part of everyday words: 楼上, 居然.
@@ -101,7 +101,7 @@ NAMED = re.compile(  # kinds may follow each other: 汤泉山庄酒店, 畅行�
 )
 LEADING_WORDS = re.compile(
     r"投诉|举报|反映|我要|我想|我们|他们|你们|就是|那个|这个|一个|一家|那家|这家|旁边|对面|里面|附近"
-    r"|那边|这边|一下|一哈|整个|名叫|叫做|有个|有家|以后|之后|然后"
+    r"|那边|这边|一下|一哈|整个|浪个|名叫|叫做|有个|有家|以后|之后|然后"
     r"|[拉带进回说坐乘玩]"  # 拉回酒店: no hotel
     r"|[的在是住去到被给了和把叫]|跟(?!拍)"  # 跟拍工作室
 )
@@ -167,6 +167,7 @@ KIND_FIRST = re.compile("|".join([KIND, *ROLES, *PEOPLE]))
 # Words that make the object a story, not a name: 反映个情况, 投诉一个导游, 投诉他们.
 NOT_A_NAME = re.compile(
     r"问题|情况|事|一[个家位名辆间]|个|他们|你们|这里|那里|那边|这边|什么|[我你他她它吗呢吧啊了]"
+    r"|投诉|举报|反映"  # 我得投诉投诉
 )
 # The one already named, referred back to: 我要投诉这个旅行社.
 REFERRED = re.compile(r"(?:这个|这家|那个|那家|该)(.+)")
@@ -225,7 +226,7 @@ FESTIVAL = (
 # N天前, 大概两周前, 半个月前, 一个多星期以前
 AGO = r"(?:[\d一二两三四五六七八九十几半]+个?多?)(?:天|日|周|星期|礼拜|月)(?:以|之)?前"
 DAY = (
-    r"(?:大前天|前天|昨天|昨儿个?|今天|今儿个?|前儿个?|前日|昨日|今日|琴日|寻日|今早|昨早|昨晚|前晚|寻晚|琴晚|今晚|昨夜"
+    r"(?:大前天|前天|昨天|昨儿个?|今天|今儿个?|前儿个?|前日|昨日|今日|琴日|寻日|今早|昨早|昨晚|前晚|寻晚|琴晚|今朝早|今朝|今晚|昨夜"
     r"|前几天|前两天|上上?个?周末|这个?周末|周末|"
     + AGO
     + r"|(?:上上?个?|这个?|本)"
@@ -368,6 +369,9 @@ def complained_of(text: str, candidates: Sequence[str], places: Sequence[str] = 
         if not said:
             continue
         whole = thing = said.group(0).translate(UNQUOTED)  # 投诉「听雨轩茶楼」
+        named_here = outright_names(whole)
+        if named_here:  # 投诉云溪老街上一家叫锦绣坊的纪念品店
+            return named_here[0]
         at_place = None
         for place in sorted(places, key=len, reverse=True):
             if thing.startswith(place) and len(thing) > len(place):
@@ -375,9 +379,12 @@ def complained_of(text: str, candidates: Sequence[str], places: Sequence[str] = 
                 thing = thing[len(place) :]
                 thing = thing[LOCATED.match(thing).end() :]  # type: ignore[union-attr]
                 break
-        thing = NEXT_TO.split(thing)[-1]
+        parts = NEXT_TO.split(thing)
+        thing = parts[-1]
         referred = REFERRED.fullmatch(thing)
-        for told in (thing, whole, referred.group(1) if referred else ""):
+        # 小吃城里头的李记钵钵鸡: the stall, not the food court it is in.
+        readings = (thing,) if len(parts) > 1 else (thing, whole)
+        for told in (*readings, referred.group(1) if referred else ""):
             named = [c for c in candidates if told and told.startswith(c)]
             if named:
                 return max(named, key=len)

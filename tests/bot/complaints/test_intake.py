@@ -709,3 +709,35 @@ def test_a_clause_with_a_pronoun_before_a_kind_is_no_name() -> None:
 def test_what_a_name_given_outright_is_said_to_be_is_no_other_name() -> None:
     text = "司机停在景区门口一间叫“福寿堂”的保健品店，说每人至少要买一盒灵芝，不买就不开车回去"
     assert intake.find_target(text, [], []) == "福寿堂（司机）"
+
+
+@pytest.mark.parametrize(
+    ("text", "businesses", "places", "target"),
+    [
+        (
+            "我们几个搁云溪古镇那个金嗓子KTV唱歌。我们住云溪大酒店，没毛病",
+            ["云溪大酒店"],
+            [],
+            "金嗓子KTV",
+        ),
+        ("介个，我跟您说，我得投诉投诉", [], [], None),  # 投诉 said twice is no name
+        ("老街口子浪个杨梅摊，伊收我九十块", [], [], "杨梅摊"),  # Wu 浪个: 上的
+        ("我要投诉云溪老街上一家叫锦绣坊的纪念品店", [], ["云溪老街"], "锦绣坊"),
+        (
+            "我要投诉云溪老街小吃城里头的李记钵钵鸡，看到一只耗子",
+            ["老街小吃城"],
+            ["云溪老街"],
+            "李记钵钵鸡",
+        ),
+    ],
+)
+def test_names_said_inside_what_is_complained_of(
+    text: str, businesses: list[str], places: list[str], target: str | None
+) -> None:
+    assert intake.find_target(text, businesses, places) == target
+
+
+def test_today_in_wu_and_cantonese_and_more_cues() -> None:
+    assert intake.find_time("今朝早七点几我同屋企人") == "今朝早七点几"
+    assert intake.classify_category("粥桶入面有只曱甴浮住，周围都系油渍") == "环境卫生"
+    assert intake.classify_category("说票钱会原路退，到现在一毛都没有退") == "退费纠纷"
