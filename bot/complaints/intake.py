@@ -24,7 +24,7 @@ CATEGORIES: dict[str, re.Pattern[str]] = {
         r"|断了|(?<!系统)(?<!监控)(?<!电脑)坏了|掉下|掉进|摔|漏电|救生|飞快|不减速|超速|翻了|撞|裂|差点|晃|灭火|火警|逃生|走火通道",
         "合同违约": r"合同|合约|白纸黑字|写明|差价|行程|缩水|擅自改|降低标准|没按约定"
         r"|说好(?![^，。,.]{0,10}退)|甩团|不按"
-        r"|违约|更换|订单上|订单写|按订单|跟订单|和订单|与订单|不一样|不符|货不对板|换成",
+        r"|违约|更换|订单上|订单写|订单截图|订的是|按订单|跟订单|和订单|与订单|不一样|不符|货不对板|换成",
         "退费纠纷": r"退款|退费|退钱|不退|押金|退回|没有退|原路退|退票|退订|扣钱"
         r"|订金|定金|只退|少退|没退|退还|退[了回]?一半|不能退|不给退|要求退|退[^，。,.]{0,4}钱"
         r"|不[肯愿]退|拒绝退|只能退",
@@ -131,7 +131,7 @@ SURNAMES = (
 NICK = r"[小老阿](?![伙姐妹弟哥孩朋时人头太板婆公两是说在早不声心实])[\u4e00-\u9fff]"
 # Where a surname can start a word: after a break or a word that leads a name (那个鲍导游), not
 # inside one (全程导游, 官方导游, 桂林导游); after what a sign says (写着/写住周师傅).
-WORD_START = r"(?:(?<![\u4e00-\u9fff])|(?<=[的是叫称个位那这找跟被给和让带说问他她佢着住]))"
+WORD_START = r"(?:(?<![\u4e00-\u9fff])|(?<=[的是叫称个位那这找跟被给和让带说问他她佢着住了]))"
 TITLE = r"(?:导游|导(?![游览致航演])|师傅|司机|领队|经理|老板)"  # 韦导
 PERSON = re.compile(
     f"{STAFF}{NICK}|{STAFF}[^大小老一这那个的是\\s，。,.][姐哥](?![姐哥])|姓[\u4e00-\u9fff]的?{STAFF}"
@@ -185,6 +185,11 @@ OPERATOR_AFTER = re.compile(
 PLACE_ROLES = ("景区", "工作人员", "讲解员", "售票员", "售票处", "保安", "索道", "缆车", "观光车")
 # Where the tourists stayed is told as a setting: 我们住在旁边的悦来客栈.
 LODGED = re.compile(r"住(?:在|的是|的|进了?|了)?(?:旁边的|附近的|隔壁的|对面的)?$")
+# A name in a sentence that clears it (金凤凰玉器店我们也去了，那家倒没逼人) is a decoy.
+CLEARED = re.compile(
+    r"没毛病|挺好|还行|还可以|还将就|倒没|倒是没|没问题|没有问题|正规|很正常|挺实在|都实在|很满意"
+)
+SENTENCE = re.compile(r"[^。！!？?；;]+")
 # Where a driver was asked to take them is a setting too: 跟司机说去悦来客栈, 打车去云溪大酒店.
 HEADED = re.compile(r"(?:[讲说要想]|打车|坐车|叫车|打的)去$")
 REPORTING = re.compile(
@@ -205,7 +210,7 @@ CORRECTED_FIELDS = {
         "target": r"对象|名字|店名|[店家]叫(?![我你他她])|名叫|商家|公司名|旅行社名|投诉的是",
     }.items()
 }
-CORRECTION = re.compile(r"[说讲留写记打输填报搞弄]错|不是|不对|改成|改为|应该是|更正")
+CORRECTION = re.compile(r"[说讲留写记打输填报搞弄]错|[搞弄记]混|不是|不对|改成|改为|应该是|更正")
 NEGATED = re.compile(r"(而)?不[是在][^，。,.！!？?；;\s]*")  # voice transcripts pause with spaces
 PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 # A number read out in words, as voice transcripts write it: 一五八零六七三二九一四.
@@ -499,7 +504,7 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
     operators = [c for c in candidates if c in text and operated_by(text, c)]
     complained = operators[0] if operators else complained_of(text, candidates, places)
     # Where the tourists stayed is the setting, unless it is all the story names.
-    settings = [c for c in candidates if is_setting(text, c)]
+    settings = [c for c in candidates if is_setting(text, c) or is_cleared(text, c)]
     candidates = [c for c in candidates if c not in settings] or candidates
     cue = cue_position(text)
     if complained:
@@ -533,6 +538,14 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
         place = min(places, key=lambda p: (abs(text.find(p) - rest.find(role)), -len(p)))
         return place if place.endswith(role) else f"{place}（{role}）"
     return role
+
+
+def is_cleared(text: str, name: str) -> bool:
+    """Every sentence that names it clears it and tells of nothing wrong: 酒店那边没毛病."""
+    sentences = [m.group(0) for m in SENTENCE.finditer(text) if name in m.group(0)]
+    return bool(sentences) and all(
+        CLEARED.search(s) and classify_category(s) in (None, "其他") for s in sentences
+    )
 
 
 def is_setting(text: str, name: str) -> bool:

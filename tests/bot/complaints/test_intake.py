@@ -741,3 +741,18 @@ def test_today_in_wu_and_cantonese_and_more_cues() -> None:
     assert intake.find_time("今朝早七点几我同屋企人") == "今朝早七点几"
     assert intake.classify_category("粥桶入面有只曱甴浮住，周围都系油渍") == "环境卫生"
     assert intake.classify_category("说票钱会原路退，到现在一毛都没有退") == "退费纠纷"
+
+
+def test_a_name_in_a_sentence_that_clears_it_is_a_decoy() -> None:
+    text = (
+        "导游半道儿给拉到一个叫云雾茶庄的地界儿，说一人不买够五百块的茶叶就别想出门。"
+        "金凤凰玉器店我们也去了，那家倒没逼人。"
+    )
+    assert intake.find_target(text, ["金凤凰玉器店"], []) == "云雾茶庄（导游）"
+    assert intake.is_cleared("我们住云溪大酒店，酒店那边没毛病。", "云溪大酒店")
+    assert not intake.is_cleared("云溪大酒店前台还行，但是房间脏得要命。", "云溪大酒店")
+
+
+def test_a_driver_hired_and_a_mix_up_owned() -> None:
+    assert intake.find_target("前天下午我们包了张师傅的车去南门游客中心", [], []) == "张师傅"
+    assert intake.correcting("哎呀不好意思，我搞混了，华夏是我去年报的那家")
