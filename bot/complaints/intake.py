@@ -421,7 +421,7 @@ def complained_of(text: str, candidates: Sequence[str], places: Sequence[str] = 
 def names_outright(text: str) -> bool:
     """The tourist says what the business is called (店名叫…, 叫“…”): it beats a guess. A
     remark quoted (「没看我忙着吗」) names nothing."""
-    return bool(NAMING.search(text) or quoted_names(text))
+    return bool(outright_names(text))
 
 
 def outright_names(text: str) -> list[str]:
