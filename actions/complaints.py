@@ -38,6 +38,8 @@ CONTAINS = re.compile(r"里面|里头|里|内")
 # A question answered with "I don't know".
 UNKNOWN = re.compile(r"不知道|不清楚|没注意|没看清|不记得|记不得|忘了|没看到")
 UNNAMED = "未说明（见事情经过）"
+# An answer that tells where: 在白鹭洲…, 就在万亩竹海出口.
+WHERE = re.compile(r"\s*(?:就|是)?在")
 # Where the group met or signed up: 在云溪北站集合, 在南门游客中心报的名.
 MEETING = re.compile(r"(?:的)?(?:集合|上车|碰头|碰面|出发|接我们|报的?名|报团)")
 
@@ -84,7 +86,8 @@ def _taken_back(name: str, said: str) -> bool:
 def _corrects_another_field(said: str, field: str) -> bool:
     """A correction that names a field other than ``field`` (手机号说错了 while reading a place).
     Worth asking only once the form holds values: a first story's 不是 is no correction."""
-    return intake.correcting(said) and intake.corrected_field(said) not in (None, field)
+    places = known_names("place")
+    return intake.correcting(said) and intake.corrected_field(said, places) not in (None, field)
 
 
 def _verbatim(tracker: Tracker) -> str:
@@ -177,10 +180,23 @@ class ValidateComplaintForm(FormValidationAction):
         businesses = [name for name in _names(tracker, "business") if not _taken_back(name, said)]
         places = [place for place in known_names("place") if place in text]
         target = intake.find_target(text, businesses, places)
-        answering_place = tracker.get_slot("requested_slot") == "place"
+        # 在古镇里头，云溪老街靠北那一头 tells where, asked or not.
+        answering_place = tracker.get_slot("requested_slot") == "place" or bool(WHERE.match(said))
         current = tracker.get_slot("target")
-        renamed = (businesses or intake.named_business(text)) and intake.correcting(said)
-        renamed = renamed or intake.names_outright(text)
+        correcting = intake.correcting(said)
+        if correcting and current and target and _business(target) == _business(current):
+            # A correction changes the name: the one it says again is what it takes back
+            # (“银满楼”是隔壁那家，我们被拉进去的是“福银阁”).
+            without = text.replace(_business(current), "")
+            other = intake.find_target(without, [b for b in businesses if b in without], places)
+            target = other if other and not intake.is_vague(other) else target
+        renamed = (businesses or intake.named_business(text)) and correcting
+        # A name given outright renames the target, but not the agency or the guide who took
+        # the tourists to it (拉到一个叫“便捷宾馆”的小旅馆).
+        kept = AGENCY_OR_PERSON.search(_business(current)) and not AGENCY_OR_PERSON.search(
+            _business(target)
+        )
+        renamed = renamed or (intake.names_outright(text) and not kept)
         # 投诉的就是那个望月山居, said again later: whom the tourist complains of, outright.
         candidates = [*businesses, *intake.named_businesses(text)]
         renamed = renamed or intake.complained_of(text, candidates, places) is not None
@@ -254,18 +270,30 @@ class ValidateComplaintForm(FormValidationAction):
             and p in outside
             and not any(p in k and p != k for k in known)  # 翠湖 in 翠湖公园
         ]
+        current = tracker.get_slot("place")
+        if current and not intake.correcting(said):
+            # A word the NLU guessed is a place, said again of the one we have: 瀑布 of 龙潭瀑布.
+            tagged = [p for p in tagged if p not in current or p in known_names("place")]
         told = intake.without_negated(said)
         if intake.correcting(said):  # 不是北站，是云溪机场: a synonym of what is taken back
             tagged = [p for p in tagged if p in told] or tagged
             if tracker.get_slot("place"):  # 不是白鹭洲，是在翠湖那边，白鹭洲是上午去的
                 in_told = [p for p in tagged if p in told]
+                # A correction changes the place: the one it names again is the one it takes
+                # back (温泉是我们白天去泡的地方，那间客栈是在云溪古镇里面).
+                in_told = [p for p in in_told if official_place(p) != current] or in_told
                 tagged = [min(in_told, key=told.find)] if in_told else tagged[:1]
         tagged = [p for p in tagged if not intake.planned(p, said)] or tagged
         # A place we know beats a word the NLU guessed is one (竹筏); where the group met
         # (在云溪北站集合) is not where it happened while another place is said.
         tagged = [p for p in tagged if p in known_names("place")] or tagged
-        # Where they stayed is the setting (住的是古镇的听雨轩民宿), unless it is the only place.
-        tagged = [p for p in tagged if not intake.LODGED.search(said[: said.find(p)])] or tagged
+        # Where they stayed or were headed is the setting (住的是古镇的听雨轩民宿, 买去青峰山的
+        # 车票), unless it is the only place.
+        tagged = [p for p in tagged if not intake.is_setting(said, p)] or tagged
+        # Nor is where they came from (从古镇玩回来取), nor a place the story clears.
+        tagged = [
+            p for p in tagged if not intake.came_from(said, p) and not intake.is_cleared(said, p)
+        ] or tagged
         met = [p for p in tagged if MEETING.match(said, said.find(p) + len(p))]
         # A shop, hotel or boat company is where it happened; a travel agency or a person is
         # not. Of several, the one said after 在 (在老街小吃城一家叫聚福源的店).
@@ -315,6 +343,7 @@ class ValidateComplaintForm(FormValidationAction):
             t for t in _entities(tracker, "time") if len(t) > 1 and intake.TIME_UNIT.search(t)
         ]
         found = [t for t in [*tagged, intake.find_time(text)] if t]
+        found = [t for t in found if not intake.booked(text, t)] or found
         if found:
             return {"incident_time": max(found, key=len)}
         answer = _free_text(tracker, "incident_time")
@@ -337,6 +366,15 @@ class ValidateComplaintForm(FormValidationAction):
             )
             asked = tracker.get_slot("requested_slot") == "phone"
             return {"phone": tracker.get_slot("phone") if not asked else None}
+        return {}
+
+    def extract_confirmation(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict[str, Any]:
+        """确认 at the read-back files the work order with whatever the same message restated
+        (对，投诉司机老马，其他不变，确认): the fields it sets are extracted first."""
+        if tracker.get_slot("requested_slot") == "confirmation" and intake.confirms(_said(tracker)):
+            return {"confirmation": True}
         return {}
 
     def validate_confirmation(

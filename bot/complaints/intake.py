@@ -11,7 +11,8 @@ CATEGORIES: dict[str, re.Pattern[str]] = {
     for name, pattern in {
         "强制购物": r"强制购物|(强迫|逼|硬拉|非要|拉|带)[^，。,.]{0,8}(购物|买|消费|进店)"
         r"|不买[^，。,.]{0,4}不让|不买[^，。,.]{0,6}就|购物店|购物点|买够|买满|必须(买|消费)|不准走"
-        r"|不让走|锁了?门|把门一关|门就[锁所]|门关起来|至少买|才能出去|才让(走|出去)|不让出去",
+        r"|不让走|锁了?门|把门一关|门就[锁所]|门关起来|至少买|才能出去|才让(走|出去)|不让出去"
+        r"|消费满|不消费",
         "价格欺诈": r"价格欺诈|宰|乱收费|多收|天价|虚高|明码标价|缺斤短两|坑钱|被坑|黑心"
         r"|加价|收费不合理|价格不一样|欺诈|收了[^，。,.]{0,4}(百|千|块)|收我[^，。,.]{0,4}(百|千|块)"
         r"|菜单上|明明写|标价|标签|标的|涨价|扫了我|欺负外地人|价目表|价格表|要按|补[\d一二三四五六七八九十百千]|另外加钱|另收|秤有问题|短斤"
@@ -19,15 +20,16 @@ CATEGORIES: dict[str, re.Pattern[str]] = {
         "服务态度": r"态度(?![^，。,.不没]{0,3}(?:客气|不错|还行|挺好|蛮好|很好|没问题|没毛病))"
         r"|骂|滚|爱答不理"
         r"|不耐烦|烦不烦|甩脸|很凶|凶我|吼|不理人|理都不理|爱理不理|头都不抬|白眼"
-        r"|爱[住买吃坐]不|脸色|黑口黑面|难听|闹我|不搭理|没人理|打游戏|玩手机|冷漠|扔出来|摔[给到]",
+        r"|爱[住买吃坐]不|脸色|黑口黑面|难听|闹我|不搭理|没人理|打游戏|玩手机|冷漠|扔出来|摔[给到]"
+        r"|大声",
         "安全隐患": r"安全|隐患|危险|护栏|塌|超载|消防|设施坏|松动|没有防护"
-        r"|断了|(?<!系统)(?<!监控)(?<!电脑)坏了|掉下|掉进|摔|漏电|救生|飞快|不减速|超速|翻了|撞|裂|差点|晃|灭火|火警|逃生|走火通道",
-        "合同违约": r"合同|合约|白纸黑字|写明|差价|行程|缩水|擅自改|降低标准|没按约定"
-        r"|说好(?![^，。,.]{0,10}退)|甩团|不按"
+        r"|断了|坏了|失灵|掉下|掉进|摔|漏电|救生|飞快|不减速|超速|翻了|撞|裂|差点|晃|灭火|火警|逃生|走火通道",
+        "合同违约": r"合同|合约|白纸黑字|写明|(?<!退)差价|行程|缩水|擅自改|降低标准|没按约定"
+        r"|[说谈]好(?![^，。,.]{0,10}退)|甩团|不按"
         r"|违约|更换|订单上|订单写|订单截图|订的是|按订单|跟订单|和订单|与订单|不一样|不符|货不对板|换成",
         "退费纠纷": r"退款|退费|退钱|不退|押金|退回|没有退|原路退|退票|退订|扣钱"
         r"|订金|定金|只退|少退|没退|退还|退[了回]?一半|不能退|不给退|要求退|退[^，。,.]{0,4}钱"
-        r"|不[肯愿]退|拒绝退|只能退",
+        r"|不[肯愿]退|拒绝退|只能退|退差价",
         "环境卫生": r"卫生|脏|厕所|垃圾|臭|蟑螂|不干净|异味|苍蝇|老鼠|头发|发霉|霉味|变质|馊"
         r"|油污|污渍|拉肚子|水垢|虫子|曱甴|耗子|霉斑|油渍|泔水|潲水|污水|污染|乱倒|满地都是|塑料袋",
         "其他": r"其他|偷拍|偷偷拍|隐私|肖像|抖音|发到网上|发网上|落在|丢了|捡到|发票|收据",
@@ -128,7 +130,7 @@ SURNAMES = (
     "钱汤尹黎易常武乔贺赖龚文庞樊兰殷施陶洪翟安颜倪严牛温芦季俞章鲁葛伍韦申尤毕聂焦鲍"
 )
 # 小蒋, 老周, 阿凯; not 小伙, 老人, 小孩, 老是, 小声.
-NICK = r"[小老阿](?![伙姐妹弟哥孩朋时人头太板婆公两是说在早不声心实])[\u4e00-\u9fff]"
+NICK = r"[小老阿](?![伙姐妹弟哥孩朋时人头太板婆公两是说在早不声心实姑])[\u4e00-\u9fff]"
 # Where a surname can start a word: after a break or a word that leads a name (那个鲍导游), not
 # inside one (全程导游, 官方导游, 桂林导游); after what a sign says (写着/写住周师傅).
 WORD_START = r"(?:(?<![\u4e00-\u9fff])|(?<=[的是叫称个位那这找跟被给和让带说问他她佢着住了]))"
@@ -138,7 +140,7 @@ PERSON = re.compile(
     f"|(?:(?:出租车|网约车|大巴|观光车)?{STAFF}|{WORD_START})[{SURNAMES}]{TITLE}"
 )
 # A role and what the person is called: 导游叫小雷, 司机叫王师傅 (filed 导游小雷).
-STAFF_CALLED = re.compile(f"({STAFF})(?:名字)?叫(?:做)?({NICK}|[{SURNAMES}]{TITLE})")
+STAFF_CALLED = re.compile(f"({STAFF})[，,\\s]?(?:名字)?叫(?:做)?({NICK}|[{SURNAMES}]{TITLE})")
 # A person called by a nickname: 小蒋, 老周, 阿凯 (recorded after the role: 导游小蒋).
 NICKNAME = re.compile(NICK)
 # A definite shop named without its kind: 那家阿香米线 (吃饭), 这家老杨土菜; not 这家坑人 (a verb
@@ -155,18 +157,23 @@ COMPLAINED_OF = re.compile(
     r"(投诉|举报|反映|[Cc]omplain)(一下|一哈)?(我们)?(跟团的|的就是|的是|的|就是|是)?"
 )
 UNQUOTED = str.maketrans("", "", '“”「」『』"')
-OBJECT = re.compile(r"[^，。,.！!？?；;：:\s]{2,16}")
+# What is complained of, up to 16 characters; a quoted name counts as one (白鹭洲湿地公园里的
+# “欢乐岛亲子乐园” is not cut short).
+OBJECT = re.compile(r"(?:“[^”]{1,12}”|「[^」]{1,12}」|[^，。,.！!？?；;：:\s“”「」]){2,16}")
 # Where a business is, said before its name: 云溪古镇里的拾光旅拍, 望月楼旁边的听雨轩茶馆.
-SIDE = r"(?:里面|里头|外面|旁边|门口|附近|对面|那边|这边|边上|一带|[东西南北]门|入面|隔篱|隔壁)"
+SIDE = (
+    r"(?:(?:里向|里厢)个?|里面|里头|外面|旁边|门口|附近|对面|那边|这边|边上|一带|[东西南北]门"
+    r"|入面|隔篱|隔壁)"  # 里向个: Wu 里面的
+)
 THAT = r"(?:的|那家|这家|那个|这个|那间|这间|嗰间|𠮶间)"  # 嗰: Cantonese 那
-LOCATED = re.compile(f"^(?:{SIDE}|里)?{THAT}?")
+LOCATED = re.compile(f"^(?:{SIDE}|里|上)?{THAT}?")
 NEXT_TO = re.compile(f"(?:{SIDE}|里){THAT}")
 MAX_UNKNOWN_NAME = 8
 NOT_FULL_NAMES = ("张口", "张嘴", "高声", "常说")  # what jieba's tagger can take for names
 KIND_FIRST = re.compile("|".join([KIND, *ROLES, *PEOPLE]))
 # Words that make the object a story, not a name: 反映个情况, 投诉一个导游, 投诉他们.
 NOT_A_NAME = re.compile(
-    r"问题|情况|事|一[个家位名辆间]|个|他们|你们|这里|那里|那边|这边|什么|[我你他她它吗呢吧啊了]"
+    r"问题|情况|事|一[个家位名辆间条艘只座处]|个|他们|你们|这里|那里|那边|这边|什么|[我你他她它吗呢吧啊了]"
     r"|投诉|举报|反映"  # 我得投诉投诉
 )
 # The one already named, referred back to: 我要投诉这个旅行社.
@@ -189,9 +196,14 @@ LODGED = re.compile(r"住(?:在|的是|的|进了?|了)?(?:旁边的|附近的|�
 CLEARED = re.compile(
     r"没毛病|挺好|还行|还可以|还将就|倒没|倒是没|没问题|没有问题|正规|很正常|挺实在|都实在|很满意"
 )
+BOOKED = re.compile(
+    r"[^，。,.！!？?；;]{0,8}?(?:订了|订的|预订|下单|下的单|报名|报了名|报的团|付了?定金)"
+)
+CAME_FROM = re.compile(r"[^，。,.！!？?；;]{0,10}?(?:过来|回来|来的|赶来|赶过来)")
 SENTENCE = re.compile(r"[^。！!？?；;]+")
-# Where a driver was asked to take them is a setting too: 跟司机说去悦来客栈, 打车去云溪大酒店.
-HEADED = re.compile(r"(?:[讲说要想]|打车|坐车|叫车|打的)去$")
+# Where a driver was asked to take them is a setting too: 跟司机说去悦来客栈, 打车去云溪大酒店;
+# and where a ticket was for: 买去青峰山的车票.
+HEADED = re.compile(r"(?:[讲说要想买]|打车|坐车|叫车|打的)去$")
 REPORTING = re.compile(
     r"反[映应]|投诉|举报|维权|给个说法|讨个说法|没个说法|没有说法|给个交代|没人管|管不管"
 )
@@ -205,11 +217,16 @@ CORRECTED_FIELDS = {
     for field, pattern in {
         "phone": r"手机|电话|号码|号打|打错|多打|少打",
         "place": r"地点|地方|位置|在哪",
-        "incident_time": r"时间|日期|哪天|几号|几点",
+        "incident_time": r"时间|日期|日子|哪天|几号|几点",
         "category": r"类别|类型|分类",
         "target": r"对象|名字|店名|[店家]叫(?![我你他她])|名叫|商家|公司名|旅行社名|投诉的是",
     }.items()
 }
+# 确认 said as a clause of its own (確認，謝謝; 对，投诉司机老马，其他不变，确认): not 不确认,
+# not 我想确认一下电话.
+CONFIRMED = re.compile(
+    r"(?:好的?|对的?|是的?|嗯|那就|就)?(?:确认|确定|提交)(?:无误|没错|冇错|提交|一下|吧|嘛|啦|了|的|哈)*"
+)
 CORRECTION = re.compile(r"[说讲留写记打输填报搞弄]错|[搞弄记]混|不是|不对|改成|改为|应该是|更正")
 NEGATED = re.compile(r"(而)?不[是在][^，。,.！!？?；;\s]*")  # voice transcripts pause with spaces
 PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
@@ -231,7 +248,7 @@ FESTIVAL = (
 # N天前, 大概两周前, 半个月前, 一个多星期以前
 AGO = r"(?:[\d一二两三四五六七八九十几半]+个?多?)(?:天|日|周|星期|礼拜|月)(?:以|之)?前"
 DAY = (
-    r"(?:大前天|前天|昨天|昨儿个?|今天|今儿个?|前儿个?|前日|昨日|今日|琴日|寻日|今早|昨早|昨晚|前晚|寻晚|琴晚|今朝早|今朝|今晚|昨夜"
+    r"(?:大前天|大前儿个?|前天|昨天|昨儿个?|今天|今儿个?|前儿个?|前日|昨日|今日|琴日|寻日|今早|昨早|昨晚|前晚|寻晚|琴晚|今朝早|今朝|今晚|昨夜"
     r"|前几天|前两天|上上?个?周末|这个?周末|周末|"
     + AGO
     + r"|(?:上上?个?|这个?|本)"
@@ -264,15 +281,18 @@ AROUND = r"(?:左右|前后|那会儿?|的样子|光景)?"
 TIME = re.compile(f"{ABOUT}(?:{DAY}(?:{PART})?(?:{CLOCK})?|(?:{PART})(?:{CLOCK})){AROUND}")
 
 
-# Cantonese function words read as Mandarin for the cues: 唔肯退 is 不肯退, 冇人理 没人理.
+# What breaks without endangering anyone: 监控 那个 刚好坏了, 系统坏了.
+NO_DANGER = re.compile(r"(?:监控|系统|电脑|摄像头)[^，。,.！!？?]{0,8}坏")
+# Cantonese function words read as Mandarin for the cues: 唔肯退 is 不肯退, 冇人理 没人理; and
+# Wu 勿退 is 不退.
 CANTONESE = str.maketrans(
-    {"唔": "不", "冇": "没", "咗": "了", "嘅": "的", "嚟": "来", "掟": "扔", "哋": "们"}
+    {"唔": "不", "冇": "没", "咗": "了", "嘅": "的", "嚟": "来", "掟": "扔", "哋": "们", "勿": "不"}
 )
 
 
 def classify_category(text: str) -> str | None:
     """The category with the most cues in the text; on a tie, the one listed first."""
-    text = text.translate(CANTONESE)
+    text = NO_DANGER.sub("", text.translate(CANTONESE))
     counts = {category: len(pattern.findall(text)) for category, pattern in CATEGORIES.items()}
     best = max(counts, key=lambda category: counts[category])  # first of the equals
     return best if counts[best] else None
@@ -311,6 +331,12 @@ def states_complaint(text: str) -> bool:
 
 def correcting(text: str) -> bool:
     return bool(CORRECTION.search(text))
+
+
+def confirms(text: str) -> bool:
+    """Whether the read-back is confirmed, whatever else the message says (谢谢, a field said
+    again): the intent model may read 確認，謝謝 as thanks."""
+    return any(CONFIRMED.fullmatch(clause) for clause in re.split(r"[^\u4e00-\u9fff]+", text))
 
 
 def without_negated(text: str) -> str:
@@ -435,7 +461,9 @@ def quoted_names(text: str) -> list[str]:
     return [
         q.group(1)
         for q in QUOTED.finditer(text)
-        if not SPEECH.search(q.group(1)) and not SAID.search(text, max(q.start() - 3, 0), q.start())
+        if not SPEECH.search(q.group(1))
+        and not SAID.search(text, max(q.start() - 3, 0), q.start())
+        and not q.group(1)[-1].isdigit()  # a sign's price: 写住“烧鹅38”
     ]
 
 
@@ -448,10 +476,12 @@ def same_trade(vague: str, name: str) -> bool:
     return any(kind in name for kind in kinds) or not any(kind in name for kind in KINDS)
 
 
-def corrected_field(text: str) -> str | None:
+def corrected_field(text: str, places: Sequence[str] = ()) -> str | None:
     """The field a correction names (手机号说错了 → phone), or None when it names none. Of
     several, the one named first: 时间是8月12号…我看了下手机里照片的日期 corrects the time.
-    Without a field's word, what it takes back tells: 不是上周六 corrects the time."""
+    Without a field's word, what it takes back tells (不是上周六 corrects the time, 不是翠湖
+    the place, among the known ``places``), else a number it gives (刚才那个是我老公的号，我自己
+    的是1376…)."""
     named = {
         field: match.start()
         for field, pattern in CORRECTED_FIELDS.items()
@@ -462,6 +492,10 @@ def corrected_field(text: str) -> str | None:
             named.setdefault("incident_time", taken_back.start())
         elif looks_like_phone(taken_back.group(0)):
             named.setdefault("phone", taken_back.start())
+        elif any(place in taken_back.group(0) for place in places):
+            named.setdefault("place", taken_back.start())
+    if not named and find_phone(text):
+        return "phone"
     return min(named, key=named.__getitem__, default=None)
 
 
@@ -526,8 +560,12 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
     if business and role and (role in business or PERSON.fullmatch(business)):
         role = None  # 鲍导游, 韦导 are a 导游 already
     if business and role in PEOPLE and NICKNAME.fullmatch(business):
-        if re.search(f"{business}(?:的|这个|那个)?{role}", text):
-            return f"{role}{business}"  # 叫小蒋的导游 → 导游小蒋
+        # 叫小蒋的导游 → 导游小蒋; 大巴司机，大家都叫他老马 → 司机老马
+        if re.search(
+            f"{business}(?:的|这个|那个)?{role}|{role}[^。！？!?]{{0,12}}?叫[他她佢]做?{business}",
+            text,
+        ):
+            return f"{role}{business}"
     if business and role:  # 华夏旅行社的导游阿梅, 导游叫小雷: the agency's guide, by name
         persons = [p.group(0) for p in PERSON.finditer(rest)] + staff_called(rest)
         role = next((p for p in persons if p.startswith(role)), role)
@@ -538,6 +576,14 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
         place = min(places, key=lambda p: (abs(text.find(p) - rest.find(role)), -len(p)))
         return place if place.endswith(role) else f"{place}（{role}）"
     return role
+
+
+def came_from(text: str, place: str) -> bool:
+    """Said only as where the tourists came from: 从南门游客中心那边坐接驳车过来的, 从古镇玩回来."""
+    said = list(re.finditer(re.escape(place), text))
+    return bool(said) and all(
+        text[: at.start()].endswith("从") and CAME_FROM.match(text, at.end()) for at in said
+    )
 
 
 def is_cleared(text: str, name: str) -> bool:
@@ -608,7 +654,15 @@ def find_time(text: str) -> str | None:
     correction takes back (不是前天，是大前天下午)."""
     text = SPOKEN_NUMBER.sub(" ", text)  # 一三九 零八七二 五五一六 holds no 五一
     found = TIME.findall(without_negated(text)) or TIME.findall(text)
+    found = [time for time in found if not booked(text, time)] or found
     return max(found, key=len) if found else None
+
+
+def booked(text: str, time: str) -> bool:
+    """Said only as when the tourist booked or paid (我上个月10号在他们家订了三间房): not when
+    it went wrong, while another time is said."""
+    said = list(re.finditer(re.escape(time), text))
+    return bool(said) and all(BOOKED.match(text, at.end()) for at in said)
 
 
 def mask_phone(phone: str) -> str:

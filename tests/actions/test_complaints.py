@@ -380,6 +380,31 @@ async def test_whom_the_tourist_says_they_complain_of_at_the_read_back_is_filed(
     assert slots["target"] == "望月山居"
 
 
+async def test_a_confirmation_the_intent_model_reads_as_thanks_files_the_order() -> None:
+    slots = await validated(
+        {"text": "确认，谢谢。", "intent": {"name": "thank"}}, requested_slot="confirmation"
+    )
+    assert slots["confirmation"] is True
+
+
+async def test_a_field_said_again_with_confirm_is_filed_as_said() -> None:
+    slots = await validated(
+        {"text": "对，投诉司机老马，其他不变，确认。", "intent": {"name": "inform"}},
+        target="老马（司机）",
+        requested_slot="confirmation",
+    )
+    assert slots["confirmation"] is True and slots["target"] == "司机老马"
+
+
+async def test_a_correction_without_confirm_waits_for_the_read_back() -> None:
+    slots = await validated(
+        {"text": "不对，地点说错了，是翠湖公园", "intent": {"name": "inform"}},
+        place="云溪古镇",
+        requested_slot="confirmation",
+    )
+    assert slots["place"] == "翠湖公园" and "confirmation" not in slots
+
+
 async def test_a_correction_of_the_name_leaves_the_time_alone() -> None:
     slots = await validated(
         {
@@ -438,3 +463,77 @@ async def test_where_they_stayed_is_where_it_happened_when_no_other_place_is_sai
     entities = [{"entity": "place", "value": "泡池"}]
     slots = await validated({"text": text, "intent": {"name": "complain"}, "entities": entities})
     assert slots["place"] == "云溪温泉度假区"
+
+
+async def test_a_correction_that_says_the_wrong_name_again_files_the_other() -> None:
+    correction = (
+        "更正一下，店名我说错了，“银满楼”是隔壁那家，我们被拉进去的是“福银阁”，红底金字招牌那个。"
+    )
+    slots = await validated(
+        {"text": correction, "intent": {"name": "inform"}},
+        target="银满楼（导游）",
+        requested_slot="confirmation",
+    )
+    assert slots["target"] == "福银阁"
+
+
+async def test_a_place_correction_that_says_the_wrong_place_again_files_the_other() -> None:
+    correction = "啊地点讲错了，我搞混了，温泉是我们白天去泡的地方，那间客栈是在云溪古镇里面"
+    slots = await validated(
+        {"text": correction, "intent": {"name": "inform"}},
+        place="云溪温泉度假区",
+        requested_slot="confirmation",
+    )
+    assert slots["place"] == "云溪古镇"
+
+
+async def test_a_place_correction_leaves_the_time_and_a_time_correction_the_place() -> None:
+    correction = "不对不对，气糊涂了，不是翠湖，是白鹭洲，白鹭洲湿地公园门口那家，翠湖是前天去的"
+    slots = await validated(
+        {"text": correction, "intent": {"name": "inform"}},
+        place="翠湖公园",
+        incident_time="昨天傍晚六点左右",
+        requested_slot="confirmation",
+    )
+    assert slots["place"] == "白鹭洲湿地公园" and "incident_time" not in slots
+    correction = "等一下，日子说错了，是4号下午三点，5号我们一早就去机场了。"
+    slots = await validated(
+        {"text": correction, "intent": {"name": "inform"}},
+        place="翠湖公园",
+        incident_time="5号下午三点",
+        requested_slot="confirmation",
+    )
+    assert slots["incident_time"] == "4号下午三点" and "place" not in slots
+
+
+async def test_a_shop_named_outright_later_does_not_replace_the_agency() -> None:
+    story = "结果到了导游说酒店满房了，把我们拉到一个叫“便捷宾馆”的小旅馆，房间连窗户都没有"
+    slots = await validated(
+        {"text": story, "intent": {"name": "inform"}},
+        target="云游国际旅行社",
+        requested_slot="incident_time",
+    )
+    assert "target" not in slots
+
+
+async def test_where_told_unasked_or_said_short_changes_neither_target_nor_place() -> None:
+    entities = [{"entity": "business", "value": "古镇"}]  # the NLU's guess
+    slots = await validated(
+        {
+            "text": "在古镇里头，云溪老街靠北那一头",
+            "intent": {"name": "inform"},
+            "entities": entities,
+        },
+        target="一品茶庄",
+        place="一品茶庄",
+        requested_slot="phone",
+    )
+    assert "target" not in slots and slots["place"] == "云溪古镇"
+    entities = [{"entity": "place", "value": "瀑布"}]
+    story = "就瀑布下面观景台旁边那家“老周冷饮店”，冰柜里农夫山泉标价2块，结账说一瓶15"
+    slots = await validated(
+        {"text": story, "intent": {"name": "inform"}, "entities": entities},
+        place="龙潭瀑布",
+        requested_slot="target",
+    )
+    assert slots["target"] == "老周冷饮店" and "place" not in slots

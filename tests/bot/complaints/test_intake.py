@@ -756,3 +756,112 @@ def test_a_name_in_a_sentence_that_clears_it_is_a_decoy() -> None:
 def test_a_driver_hired_and_a_mix_up_owned() -> None:
     assert intake.find_target("前天下午我们包了张师傅的车去南门游客中心", [], []) == "张师傅"
     assert intake.correcting("哎呀不好意思，我搞混了，华夏是我去年报的那家")
+
+
+@pytest.mark.parametrize(
+    ("text", "confirmed"),
+    [
+        ("確認，謝謝。", True),
+        ("确认~", True),
+        ("对，投诉司机老马，其他不变，确认。", True),
+        ("嗯 对 没问题 确认一下", True),
+        ("是的，福银阁，确认。", True),
+        ("不确认", False),
+        ("我想确认一下电话对不对", False),
+        ("不对，地点说错了", False),
+    ],
+)
+def test_confirms_reads_a_confirmation_said_among_other_words(text: str, confirmed: bool) -> None:
+    assert intake.confirms(to_simplified(text)) is confirmed
+
+
+@pytest.mark.parametrize(
+    ("text", "businesses", "places", "target"),
+    [
+        # A quoted name is said whole, however long what comes before it.
+        ("要投诉白鹭洲湿地公园里的“欢乐岛亲子乐园”。", [], ["白鹭洲湿地公园"], "欢乐岛亲子乐园"),
+        # A guide named after a pause, typed or spoken.
+        (
+            "投诉华夏旅行社的一个导游，叫阿梅，就是她带我们这个团的",
+            ["华夏旅行社"],
+            [],
+            "华夏旅行社（导游阿梅）",
+        ),
+        (
+            "我要投诉华夏旅行社的一个导游 叫小孙 就是 嗯",
+            ["华夏旅行社"],
+            [],
+            "华夏旅行社（导游小孙）",
+        ),
+        ("骂人的是来接站的大巴司机，大家都叫他老马。", [], [], "司机老马"),
+        # What a sign says is no name; 小姑娘 is nobody's nickname.
+        (
+            "我哋喺云溪古镇入面嘅“德记烧腊”斩咗半只烧鹅，门口块牌写住“烧鹅38”",
+            [],
+            ["云溪古镇"],
+            "德记烧腊",
+        ),
+        (
+            "阿拉要投诉云溪温泉度假区里向个“汤泉阁”。前台小姑娘讲一律勿退",
+            [],
+            ["云溪温泉度假区"],
+            "汤泉阁",
+        ),
+        # On the lake: 翠湖上一条私人游船 is a boat, and the name on it says which.
+        ("我要投诉翠湖上一条私人游船，船主叫阿福，船头写着“阿福游船”", [], ["翠湖"], "阿福游船"),
+    ],
+)
+def test_find_target_reads_what_held_out_set_15_taught(
+    text: str, businesses: list[str], places: list[str], target: str
+) -> None:
+    said = intake.without_negated(to_simplified(text))
+    assert intake.find_target(said, businesses, places) == target
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("柜子门开着 包没了 去找工作人员 他说 监控 那个 刚好坏了 他们不负责", None),
+        ("骑了不到十分钟刹车就失灵，直接冲进路边绿化带", "安全隐患"),
+        ("我问多两次，佢就好大声话“听唔明就唔好出嚟旅游”", "服务态度"),
+        ("每个人不消费满五百的 晚上就不安排住宿", "强制购物"),
+        ("谈好两百块包船两个钟头，开出去四十分钟他就往回开，钱一分不退", "合同违约"),
+        ("阿拉讲退差价，前台讲网上买个票一律勿退", "退费纠纷"),
+    ],
+)
+def test_classify_category_reads_what_held_out_sets_14_and_15_taught(
+    text: str, category: str | None
+) -> None:
+    assert intake.classify_category(to_simplified(text)) == category
+
+
+@pytest.mark.parametrize(
+    ("text", "time"),
+    [
+        ("大前儿个下午三点来钟", "大前儿个下午三点来钟"),
+        # When they booked is not when it went wrong.
+        ("我上个月10号在他们家订了三间房，交了600定金。上个月28号我打电话取消", "上个月28号"),
+        ("我上个月10号在他们家订了三间房", "上个月10号"),  # unless it is all the text says
+    ],
+)
+def test_find_time_leaves_out_when_they_booked(text: str, time: str) -> None:
+    assert intake.find_time(text) == time
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("不对不对，不是翠湖，是白鹭洲，翠湖是前天去的", "place"),
+        ("等下我记错了，刚才那个是我老公的号，我自己的是13761520498。", "phone"),
+        ("等一下，日子说错了，是4号下午三点，5号我们一早就去机场了。", "incident_time"),
+    ],
+)
+def test_corrected_field_reads_what_is_taken_back(text: str, field: str) -> None:
+    assert intake.corrected_field(text, ["翠湖", "白鹭洲"]) == field
+
+
+def test_where_they_came_from_or_bought_a_ticket_to_is_not_where_it_happened() -> None:
+    assert intake.came_from("下午从古镇玩回来取，他们说找不到了", "古镇")
+    assert intake.came_from("我们是从南门游客中心那边坐接驳车过来的", "南门游客中心")
+    assert not intake.came_from("从古镇到北站的路上车撞了", "古镇")
+    assert intake.is_setting("上礼拜六我喺度买去青峰山嘅车票", "青峰山")
