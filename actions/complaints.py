@@ -44,6 +44,10 @@ WHERE = re.compile(r"\s*(?:就|是)?在")
 MEETING = re.compile(r"(?:的)?(?:集合|上车|碰头|碰面|出发|接我们|报的?名|报团)")
 
 
+# Cantonese particles every rule reads as Mandarin: 叫「山水茶坊」嘅茶馆 is 叫“山水茶坊”的茶馆.
+PARTICLES = str.maketrans({"嘅": "的", "喺": "在"})
+
+
 def _entities(tracker: Tracker, entity: str) -> list[str]:
     return [str(value) for value in tracker.get_latest_entity_values(entity)]
 
@@ -57,7 +61,7 @@ def _said(tracker: Tracker) -> str:
 @lru_cache(maxsize=256)
 def _read(text: str) -> str:
     """Every extractor of a turn reads the same message: its pinyin is worked out once."""
-    return default_matcher().canonicalize(to_simplified(text))
+    return default_matcher().canonicalize(to_simplified(text).translate(PARTICLES))
 
 
 def _names(tracker: Tracker, kind: str) -> list[str]:
@@ -122,6 +126,22 @@ def _told_already(tracker: Tracker, slot: str) -> bool:
     return tracker.get_slot("requested_slot") == slot and (
         _intent(tracker) == "affirm" or bool(UNKNOWN.search(_said(tracker)))
     )
+
+
+def _answers_to(tracker: Tracker, slot: str) -> int:
+    """How many messages, this one included, have come since the question about ``slot`` was
+    first asked and while it still was (0 when it is not the question)."""
+    if tracker.get_slot("requested_slot") != slot:
+        return 0
+    messages = answers = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            messages += 1
+        elif event.get("event") == "slot" and event.get("name") == "requested_slot":
+            if event.get("value") != slot:
+                break
+            answers = messages
+    return answers
 
 
 def _free_text(tracker: Tracker, slot: str, *, entities_allowed: bool = False) -> str | None:
@@ -190,7 +210,9 @@ class ValidateComplaintForm(FormValidationAction):
             without = text.replace(_business(current), "")
             other = intake.find_target(without, [b for b in businesses if b in without], places)
             target = other if other and not intake.is_vague(other) else target
-        renamed = (businesses or intake.named_business(text)) and correcting
+        # 悠然居 said again of 悠然居民宿 (or 青峰山索道 of 青峰山索道公司) is the same name.
+        shorter = _business(current).startswith(_business(target))
+        renamed = (businesses or intake.named_business(text)) and correcting and not shorter
         # A name given outright renames the target, but not the agency or the guide who took
         # the tourists to it (拉到一个叫“便捷宾馆”的小旅馆).
         kept = AGENCY_OR_PERSON.search(_business(current)) and not AGENCY_OR_PERSON.search(
@@ -200,17 +222,22 @@ class ValidateComplaintForm(FormValidationAction):
         # 投诉的就是那个望月山居, said again later: whom the tourist complains of, outright.
         candidates = [*businesses, *intake.named_businesses(text)]
         renamed = renamed or intake.complained_of(text, candidates, places) is not None
-        if current and intake.is_vague(current):
+        # Filed for want of a name (the place, or nothing) when who was not told.
+        unnamed = current == UNNAMED or (
+            current == tracker.get_slot("place") and current in known_names("place")
+        )
+        if current and (intake.is_vague(current) or unnamed):
             # A role-only target is made specific by a name, but a 导游's by their agency's,
-            # not by the shop they took the tourists to.
+            # not by the shop they took the tourists to; so is one filed for want of a name
+            # (介事儿归景区管理处管吧，我就投诉他们).
             better = target is not None and not intake.is_vague(target)
             better = better and intake.same_trade(current, target or "")
+            better = better and not (unnamed and answering_place)
         else:
             # A named business said later replaces the target, but a shop the guide took them
             # to does not replace the guide's agency.
             better = bool(businesses) and not answering_place and not intake.is_vague(target)
             agency_kept = AGENCY.search(_business(current)) and not AGENCY.search(target or "")
-            shorter = _business(current).startswith(_business(target))  # 青峰山索道(公司)
             better = better and not agency_kept and not shorter
         # Where they stayed or were headed (说去悦来客栈) does not replace whom they complain of.
         better = better and not intake.is_setting(text, _business(target))
@@ -228,7 +255,9 @@ class ValidateComplaintForm(FormValidationAction):
             and not _corrects_another_field(answer, "target")  # 地点我说错了…
         ):
             return {"target": official_target(answer)}
-        if _told_already(tracker, "target"):
+        # Asked twice and told no name (the story of a toilet, then the time): the place the
+        # story names is whom it concerns, and the read-back shows it for correction.
+        if _told_already(tracker, "target") or _answers_to(tracker, "target") >= 2:
             return {"target": official_target(_place_in_story(tracker) or UNNAMED)}  # 观音洞
         return {}
 

@@ -537,3 +537,74 @@ async def test_where_told_unasked_or_said_short_changes_neither_target_nor_place
         requested_slot="target",
     )
     assert slots["target"] == "老周冷饮店" and "place" not in slots
+
+
+async def test_cantonese_particles_are_read_as_mandarin() -> None:
+    text = "你好，我想投訴一間叫「山水茶坊」嘅茶館，衞生差到離譜。我電話係13528806197。"
+    slots = await validated({"text": text, "intent": {"name": "complain"}}, requested_slot=None)
+    assert slots["target"] == "山水茶坊"
+
+
+async def test_a_shorter_name_in_a_correction_keeps_the_whole_name() -> None:
+    correction = (
+        "啊我讲错了，翠湖边上是我们前一晚住的那家，那家挺好的。悠然居是在白鹭洲湿地公园旁边"
+    )
+    slots = await validated(
+        {"text": correction, "intent": {"name": "inform"}},
+        target="悠然居民宿",
+        place="翠湖公园",
+        requested_slot="confirmation",
+    )
+    assert "target" not in slots and slots["place"] == "白鹭洲湿地公园"
+
+
+async def test_a_correction_of_the_driver_leaves_the_place() -> None:
+    correction = "哦司机我记错了，黄师傅是头一天从高铁站接我们的那个，人挺好。这次这个姓杨，杨师傅"
+    slots = await validated(
+        {"text": correction, "intent": {"name": "inform"}},
+        target="黄师傅",
+        place="汽车客运总站",
+        requested_slot="confirmation",
+    )
+    assert slots["target"] == "杨师傅" and "place" not in slots
+
+
+async def asked_for_target(answers: list[str]) -> dict[str, object]:
+    """The slots the form sets for the last of ``answers``, each given to 投诉对象是谁？."""
+    tracker = saved_tracker("complaint_first_message")
+    for answer in answers:
+        tracker.events = [
+            *tracker.events,
+            {"event": "slot", "name": "requested_slot", "value": "target"},
+            {"event": "user", "text": answer},
+        ]
+    tracker.latest_message = {"text": answers[-1], "intent": {"name": "inform"}, "entities": []}
+    tracker.slots = {
+        **tracker.slots,
+        "target": None,
+        "place": "白鹭洲湿地公园",
+        "description": answers[0],
+        "requested_slot": "target",
+    }
+    events = await ValidateComplaintForm().run(CollectingDispatcher(), tracker, FORM_DOMAIN)
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+async def test_who_asked_twice_without_a_name_files_the_place_of_the_story() -> None:
+    story = "东区观鸟台旁边的公厕，粪水漫到步道上，垃圾桶全满没人清，苍蝇成群。带孩子没法走。"
+    slots = await asked_for_target([story, "今天上午九点。"])
+    assert slots["target"] == "白鹭洲湿地公园" and slots["incident_time"] == "今天上午九点"
+    assert "target" not in await asked_for_target([story])  # asked once, the question stands
+
+
+async def test_a_name_told_late_replaces_the_place_filed_for_want_of_one() -> None:
+    slots = await validated(
+        {
+            "text": "找保洁找不着人，介事儿归景区管理处管吧，我就投诉他们",
+            "intent": {"name": "inform"},
+        },
+        target="青峰山天池",
+        place="青峰山天池",
+        requested_slot="phone",
+    )
+    assert slots["target"] == "景区管理处"

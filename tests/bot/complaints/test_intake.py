@@ -865,3 +865,66 @@ def test_where_they_came_from_or_bought_a_ticket_to_is_not_where_it_happened() -
     assert intake.came_from("我们是从南门游客中心那边坐接驳车过来的", "南门游客中心")
     assert not intake.came_from("从古镇到北站的路上车撞了", "古镇")
     assert intake.is_setting("上礼拜六我喺度买去青峰山嘅车票", "青峰山")
+
+
+@pytest.mark.parametrize(
+    ("text", "time"),
+    [
+        ("前个礼拜二，俺们老年团在云溪古镇", "前个礼拜二"),
+        ("就是 今天擦黑的时候 我们在翠湖公园那个码头", "今天擦黑的时候"),
+        ("这月初三晚上在望月楼看那个演出", "这月初三晚上"),
+        ("昨个儿后半夜我们坐高铁到的云溪北站", "昨个儿后半夜"),
+    ],
+)
+def test_find_time_reads_what_held_out_sets_16_and_17_taught(text: str, time: str) -> None:
+    assert intake.find_time(text) == time
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("讲好包一整天载我们一家人去玩，点知他中午就收工走人啦", "合同违约"),
+        ("他说三十是十分钟的价，最后要我们四个人交四百八", "价格欺诈"),
+        ("係青峰山索道，啲纜車門根本關唔埋，上到一半仲停咗成廿分鐘", "安全隐患"),
+        ("广播说设备坏了不演了，说三个工作日之内原路退款。过去俩礼拜了，一分钱没见着", "退费纠纷"),
+    ],
+)
+def test_classify_category_reads_what_held_out_sets_16_and_17_taught(
+    text: str, category: str
+) -> None:
+    assert intake.classify_category(to_simplified(text)) == category
+
+
+@pytest.mark.parametrize(
+    ("text", "businesses", "target"),
+    [
+        # Verbs are no part of a name: 要找游船公司, 版权就归店里.
+        (
+            "在网上把翠湖游船公司的夜游船票买好了。他们说要找平台，平台又说要找游船公司，"
+            "游船公司的人说系统里显示已经核销了，不能退",
+            ["翠湖游船公司"],
+            "翠湖游船公司",
+        ),
+        ("云裳旅拍 就是拍汉服写真那家 我说要删他说拍了版权就归店里", [], "云裳旅拍"),
+        # What was written (还写「…」) is no name; what a sign or a boat says (写着“…”) is.
+        ("在雲溪古鎮一家叫「青衣坊」的古裝攝影店拍照，還寫「台灣妹子都來打卡」", [], "青衣坊"),
+    ],
+)
+def test_find_target_reads_what_held_out_sets_16_and_17_taught(
+    text: str, businesses: list[str], target: str
+) -> None:
+    assert intake.find_target(to_simplified(text), businesses).startswith(target)
+
+
+def test_a_correction_of_the_driver_names_the_target() -> None:
+    text = "哦司机我记错了，黄师傅是头一天从高铁站接我们的那个，人挺好。这次这个姓杨，杨师傅"
+    assert intake.corrected_field(text) == "target"
+
+
+def test_who_is_in_charge_is_named_and_a_name_may_start_with_a_verb() -> None:
+    assert (
+        intake.find_target("找保洁找不着人，介事儿归景区管理处管吧，我就投诉他们", [])
+        == "景区管理处"
+    )
+    said = "上周五晚上住在云溪北站旁边的归雁旅馆，房间一股霉味"
+    assert intake.find_target(said, [], ["云溪北站"]) == "归雁旅馆"  # 归 starts the name
