@@ -359,20 +359,32 @@ class ValidateComplaintForm(FormValidationAction):
     def extract_incident_time(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
-        text = tracker.latest_message.get("text") or ""
-        if tracker.get_slot("incident_time") and _corrects_another_field(
-            _said(tracker), "incident_time"
-        ):
+        text = told = tracker.latest_message.get("text") or ""
+        current = tracker.get_slot("incident_time")
+        if current and _corrects_another_field(_said(tracker), "incident_time"):
             return {}  # 名字我记错了，… names no time
+        if current and intake.correcting(_said(tracker)):
+            # A time told of what a correction takes back is not when it happened: 不是华夏旅行社，
+            # 华夏是俺二叔去年报的那家; 不是刘记，刘记是昨天去的那家.
+            taken_back = {t[:2] for t in intake.taken_back(_said(tracker)) if len(t) >= 2}
+            clauses = intake.SENTENCE_PARTS.split(text)
+            text = "，".join(
+                c
+                for c in clauses
+                if intake.NEGATED.search(c) or not any(t in to_simplified(c) for t in taken_back)
+            )
         # The longest reading wins: the NLU may tag 周六 where the text says 上周六下午.
         # What the NLU calls a time names a day or an hour; a run of digits, said or typed, is
         # a phone number's fragment (0871-6612345, 六六七八).
         # A unit alone is a fragment (号 of 门号), not a time.
         tagged = [
-            t for t in _entities(tracker, "time") if len(t) > 1 and intake.TIME_UNIT.search(t)
+            t
+            for t in _entities(tracker, "time")
+            if len(t) > 1 and intake.TIME_UNIT.search(t) and (t in text or t not in told)
         ]
         found = [t for t in [*tagged, intake.find_time(text)] if t]
-        found = [t for t in found if not intake.booked(text, t)] or found
+        # When they booked is no time of the incident, unless it is the only one told.
+        found = [t for t in found if not intake.booked(text, t)] or ([] if current else found)
         if found:
             return {"incident_time": max(found, key=len)}
         answer = _free_text(tracker, "incident_time")

