@@ -366,7 +366,11 @@ class ValidateComplaintForm(FormValidationAction):
         if current and intake.correcting(_said(tracker)):
             # A time told of what a correction takes back is not when it happened: 不是华夏旅行社，
             # 华夏是俺二叔去年报的那家; 不是刘记，刘记是昨天去的那家.
-            taken_back = {t[:2] for t in intake.taken_back(_said(tracker)) if len(t) >= 2}
+            taken_back = {
+                t[:2]
+                for t in intake.taken_back(_said(tracker))
+                if len(t) >= 2 and not intake.find_time(t)  # 不是上周三，是上周四下午
+            }
             clauses = intake.SENTENCE_PARTS.split(text)
             text = "，".join(
                 c
@@ -384,7 +388,7 @@ class ValidateComplaintForm(FormValidationAction):
         ]
         found = [t for t in [*tagged, intake.find_time(text)] if t]
         # When they booked is no time of the incident, unless it is the only one told.
-        found = [t for t in found if not intake.booked(text, t)] or ([] if current else found)
+        found = intake.not_booked(text, found) or ([] if current else found)
         if found:
             return {"incident_time": max(found, key=len)}
         answer = _free_text(tracker, "incident_time")

@@ -208,7 +208,7 @@ CLEARED = re.compile(
     r"|特别好|很好|好得很|没关系|没得关系|无关"
 )
 BOOKED = re.compile(
-    r"[^，。,.！!？?；;]{0,8}?(?:订了|订的|预订|下单|下的单|报名|报了名|报的|付了?定金)"
+    r"[^，。,.！!？?；;]{0,8}?(?:(?<!退)订了|(?<!退)订的|预订|下单|下的单|报名|报了名|报的|付了?定金)"
 )
 CAME_FROM = re.compile(r"[^，。,.！!？?；;]{0,10}?(?:过来|回来|来的|赶来|赶过来)")
 SENTENCE_PARTS = re.compile(r"[，。,.！!？?；;]")
@@ -690,8 +690,15 @@ def find_time(text: str) -> str | None:
     correction takes back (不是前天，是大前天下午)."""
     text = SPOKEN_NUMBER.sub(" ", text)  # 一三九 零八七二 五五一六 holds no 五一
     found = TIME.findall(without_negated(text)) or TIME.findall(text)
-    found = [time for time in found if not booked(text, time)] or found
+    found = not_booked(text, found) or found
     return max(found, key=len) if found else None
+
+
+def not_booked(text: str, times: list[str]) -> list[str]:
+    """The times not said only as when they booked, while one as detailed is left: of 上个月10号
+    订了三间房…上个月28号打电话取消, the 28th; of 这个月3号报的…早上集合, still the 3rd."""
+    left = [time for time in times if not booked(text, time)]
+    return left if left and max(map(len, left)) >= max(map(len, times)) else []
 
 
 def booked(text: str, time: str) -> bool:

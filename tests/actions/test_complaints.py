@@ -639,3 +639,12 @@ async def test_a_time_taken_back_unpunctuated_still_gives_the_new_one() -> None:
         requested_slot="confirmation",
     )
     assert slots["incident_time"] == "前天下午"
+
+
+async def test_a_time_correction_keeps_the_time_it_gives() -> None:
+    slots = await validated(
+        {"text": "不好意思，时间说错了，不是上周三，是上周四下午", "intent": {"name": "inform"}},
+        incident_time="上周三下午",
+        requested_slot="confirmation",
+    )
+    assert slots["incident_time"] == "上周四下午"

@@ -992,3 +992,14 @@ def test_classify_category_reads_what_held_out_sets_18_and_19_taught(
     text: str, category: str
 ) -> None:
     assert intake.classify_category(text) == category
+
+
+@pytest.mark.parametrize(
+    ("text", "time"),
+    [
+        ("我这个月3号报的逍遥游旅行社两日游，我们早上在云溪北站集合上的大巴", "这个月3号"),
+        ("我是9月21号跟老板说退订的", "9月21号"),  # 退订 is no booking
+    ],
+)
+def test_a_booking_date_is_the_time_when_nothing_as_detailed_is_told(text: str, time: str) -> None:
+    assert intake.find_time(text) == time
