@@ -360,15 +360,16 @@ class ValidateComplaintForm(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
         text = told = tracker.latest_message.get("text") or ""
+        said = _said(tracker)
         current = tracker.get_slot("incident_time")
-        if current and _corrects_another_field(_said(tracker), "incident_time"):
+        if current and _corrects_another_field(said, "incident_time"):
             return {}  # 名字我记错了，… names no time
-        if current and intake.correcting(_said(tracker)):
+        if current and intake.correcting(said):
             # A time told of what a correction takes back is not when it happened: 不是华夏旅行社，
             # 华夏是俺二叔去年报的那家; 不是刘记，刘记是昨天去的那家.
             taken_back = {
                 t[:2]
-                for t in intake.taken_back(_said(tracker))
+                for t in intake.taken_back(said)
                 if len(t) >= 2 and not intake.find_time(t)  # 不是上周三，是上周四下午
             }
             clauses = intake.SENTENCE_PARTS.split(text)
