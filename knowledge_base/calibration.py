@@ -24,6 +24,8 @@ from typing import Literal, NamedTuple
 
 import numpy as np
 
+from knowledge_base.known import CANDIDATE_FEATURES as KNOWN_FEATURES
+from knowledge_base.known import QUERY_FEATURES as KNOWN_QUERY_FEATURES
 from knowledge_base.trees import Tree, fit_trees, predict
 
 log = logging.getLogger(__name__)
@@ -38,11 +40,13 @@ FEATURES = (
     "balanced_gap",
     "match",
     "elsewhere",
+    *KNOWN_FEATURES,
 )
 BEST = "best"  # the scope model's input: the logit of the top candidate's probability
-# What the scope model reads besides the combiner's features: log(1 + characters of the query).
+# What the scope model reads besides the combiner's features: log(1 + characters of the query)
+# and how close the query is to a known out-of-scope question (``known``).
 LENGTH = "length"
-QUERY_FEATURES = (LENGTH,)
+QUERY_FEATURES = (LENGTH, *KNOWN_QUERY_FEATURES)
 SCOPE_FOLDS = 5  # the clarify threshold is read off scope probabilities of held-out folds
 CALIBRATION_FILE = Path(__file__).resolve().parent / "calibration.json"
 _NUMBER_LIST = re.compile(r"\[\s*((?:-?[0-9.e+-]+,\s*)*-?[0-9.e+-]+)\s*\]")

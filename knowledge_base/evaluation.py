@@ -12,8 +12,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from bot.settings import PROJECT_DIR
 from knowledge_base.calibration import Calibration, Example, Outcome, Targets, fit, outcomes
+from knowledge_base.embedding import Vectors
+from knowledge_base.known import KnownQuestions
 
 EVAL_DIR = PROJECT_DIR / "eval"
 # The dev sets: the first written with the FAQs, the others later, each by another author who saw
@@ -138,17 +142,56 @@ def cross_validated(
     fold_of: Sequence[int],
     targets: Targets | None = None,
     query_features: Sequence[str] = (),
+    refold: Callable[[int], Sequence[Example]] | None = None,
 ) -> list[Scored]:
     """Fit on every fold but one, score that one: every query scored once, by a calibration
-    that never saw it. ``fold_of[i]`` is example i's fold. Returned in the order of
-    ``examples``."""
+    that never saw it. ``fold_of[i]`` is example i's fold; ``refold(fold)``, if given, gives
+    the examples as they are with that fold left out (see ``with_known``). Returned in the
+    order of ``examples``."""
     if len(set(fold_of)) < 2:
         raise ValueError("cross-validation needs queries in two folds or more (two dev sets)")
     scored: dict[int, Scored] = {}
     for fold in sorted(set(fold_of)):
+        if refold is not None:
+            examples = refold(fold)
         train = [e for e, f in zip(examples, fold_of, strict=True) if f != fold]
         calibration = fit(train, features, targets or Targets(), query_features=query_features)
         for i, f in enumerate(fold_of):
             if f == fold:
                 scored[i] = score(examples[i], calibration)
     return [scored[i] for i in range(len(examples))]
+
+
+def with_known(
+    examples: Sequence[Example],
+    vectors: Vectors,
+    known: KnownQuestions,
+    fold_of: Sequence[int],
+    left_out: int | None = None,
+) -> list[Example]:
+    """The examples with their known-question features, each read off the labelled questions
+    of the other folds only (never its own set's, nor fold ``left_out``'s). ``known`` holds the
+    examples' own queries in the same order; ``vectors`` their query vectors."""
+    folds = np.asarray(fold_of)
+    result: list[Example] = list(examples)
+    for fold in sorted(set(fold_of)):
+        keep = folds != fold
+        if left_out is not None:
+            keep &= folds != left_out
+        memory = known.subset(keep)
+        for i in np.nonzero(folds == fold)[0]:
+            result[int(i)] = add_known(examples[int(i)], vectors[int(i)], memory)
+    return result
+
+
+def add_known(example: Example, vector: Vectors, known: KnownQuestions) -> Example:
+    best_text = max((c["dense"] for c in example.candidates), default=0.0)
+    query, per_candidate = known.features(vector, best_text, example.ids)
+    return Example(
+        candidates=[
+            {**c, **query, "known": per_candidate[faq_id]}
+            for c, faq_id in zip(example.candidates, example.ids, strict=True)
+        ],
+        ids=example.ids,
+        gold=example.gold,
+    )

@@ -7,10 +7,12 @@ and decides (see ``calibration``). ``sync`` brings the index in line with the da
 only the FAQs whose version changed are removed, re-embedded and added.
 """
 
+import hashlib
 import logging
 import math
 import threading
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +26,8 @@ from knowledge_base.coverage import WordCoverage
 from knowledge_base.dense import APPROXIMATE_ABOVE, DenseIndex
 from knowledge_base.elsewhere import default_destinations
 from knowledge_base.embedding import Embedder, Vectors
+from knowledge_base.known import KNOWN_FILE, KnownQuestion, KnownQuestions, no_features
+from knowledge_base.known import read as read_known
 from knowledge_base.lexical import BM25Index
 from knowledge_base.matcher import PairMatcher
 from knowledge_base.pinyin import default_matcher
@@ -149,7 +153,10 @@ class KnowledgeBase:
         *,
         calibration: Calibration | None = None,
         index_path: Path | None = None,
+        known: Sequence[KnownQuestion] | None = None,
     ) -> None:
+        """``known``: labelled questions (default: those the calibration was fitted on, when it
+        reads them)."""
         self._store = store
         self._embedder = embedder
         self._index_path = index_path
@@ -159,6 +166,13 @@ class KnowledgeBase:
             calibration = LEXICAL_ONLY
         self.calibration = calibration
         self.matcher = PairMatcher(calibration.matcher) if calibration.matcher else None
+        if known is None:
+            known = read_known(KNOWN_FILE) if "known" in calibration.features else []
+            if not known and "known" in calibration.features:
+                log.warning("%s is missing: decisions read no labelled questions", KNOWN_FILE)
+        self._known_questions = list(known) if embedder is not None else []
+        self.known: KnownQuestions | None = None  # embedded (or loaded) at the first sync
+        self._saved_known: Vectors | None = None  # their vectors, saved with the index
         self._lock = threading.Lock()  # guards the indexes and the maps below
         self._sync_lock = threading.Lock()  # one sync at a time
         self._entries: dict[str, Entry] = {}
@@ -201,6 +215,9 @@ class KnowledgeBase:
             return False
         dense, meta = loaded
         saved = {int(row): (faq_id, version) for row, (faq_id, version) in meta["rows"].items()}
+        known_path = self._index_path.with_suffix(".known.npy")
+        if meta.get("known") == self._known_digest() and known_path.exists():
+            self._saved_known = np.load(known_path)
         with self._lock:
             self._dense = dense
             self._saved_rows = saved
@@ -259,6 +276,11 @@ class KnowledgeBase:
         vectors = None
         if self._embedder is not None and new_rows:
             vectors = self._embedder.passages([prepared for _, _, prepared in new_rows])
+        known_vectors = self._saved_known
+        if self._embedder is not None and known_vectors is None and self._known_questions:
+            known_vectors = self._embedder.queries(
+                [self.prepare(q.query) or q.query for q in self._known_questions]
+            )
         orphaned = [row for rows in reuse.values() for row in rows]
         full_texts = {e.id: self.prepare(" ".join((*e.texts, e.answer))) for e in fresh}
         words_of = {faq_id: content_words(text) for faq_id, text in full_texts.items()}
@@ -292,6 +314,26 @@ class KnowledgeBase:
                 if len(self._dense) > APPROXIMATE_ABOVE:
                     self._dense = self._dense.approximated()
             self._saved_rows = {}
+            self._update_known(vectors, known_vectors)
+
+    def _update_known(self, new_vectors: Vectors | None, known_vectors: Vectors | None) -> None:
+        """Retire the out-of-scope questions that new FAQ texts now answer (when the labelled
+        questions were just embedded, every FAQ text is new to them); answered ones follow
+        their FAQ."""
+        if self._dense is None or self._embedder is None or not self._known_questions:
+            return
+        if self.known is None:
+            if known_vectors is None:
+                return
+            self.known = KnownQuestions(self._known_questions, known_vectors, self._embedder.name)
+            self._saved_known = None
+            rows = [row for rows in self._rows_of.values() for row in rows]
+            new_vectors = self._dense.vectors_of(rows) if rows else None
+        if new_vectors is not None:
+            retired = self.known.texts_added(new_vectors)
+            if retired:
+                log.info("answered now, no longer known as out of scope: %s", "、".join(retired))
+        self.known.live(self._entries)
 
     def _attach(self, row: int, faq_id: str, prepared: str) -> None:
         self._rows_of[faq_id].append(row)
@@ -307,10 +349,17 @@ class KnowledgeBase:
             rows = {
                 row: [faq_id, self._entries[faq_id].version] for row, faq_id in self._owner.items()
             }
-            self._dense.save(
-                self._index_path,
-                {"model": self._embedder.name, "revision": self.revision, "rows": rows},
-            )
+            meta = {"model": self._embedder.name, "revision": self.revision, "rows": rows}
+            if self.known is not None:
+                self._index_path.parent.mkdir(parents=True, exist_ok=True)
+                np.save(self._index_path.with_suffix(".known.npy"), self.known.vectors)
+                meta["known"] = self._known_digest()
+            self._dense.save(self._index_path, meta)
+
+    def _known_digest(self) -> str:
+        """Which labelled questions, as this model embeds them, a saved index holds vectors of."""
+        texts = [self.model, *(q.query for q in self._known_questions)]
+        return hashlib.sha256("\n".join(texts).encode()).hexdigest()[:16]
 
     # --- searching -----------------------------------------------------------------------------
 
@@ -376,6 +425,11 @@ class KnowledgeBase:
                 if self._coverage is not None
                 else {}
             )
+            known, known_of = (
+                self.known.features(vector, max(dense.values(), default=0.0), chosen)
+                if self.known is not None and vector is not None
+                else no_features(chosen)
+            )
             elsewhere = float(self._names_elsewhere(prepared, terms))
             length = math.log1p(len(prepared))  # the scope model weighs the rest by it
             features = {
@@ -387,7 +441,9 @@ class KnowledgeBase:
                     "uncovered": uncovered.get(faq_id, 0.0),
                     "match": matched.get(faq_id, 0.0),
                     "elsewhere": elsewhere,
+                    "known": known_of[faq_id],
                     LENGTH: length,
+                    **known,
                 }
                 for faq_id in chosen
             }

@@ -17,22 +17,37 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+
+import numpy as np
 
 from bot.db import Database
 from knowledge_base import calibration as calibration_file
-from knowledge_base.calibration import FEATURES, QUERY_FEATURES, Example, fit
+from knowledge_base import known as known_file
+from knowledge_base.calibration import (
+    FEATURES,
+    KNOWN_FEATURES,
+    LENGTH,
+    QUERY_FEATURES,
+    Example,
+    fit,
+)
 from knowledge_base.embedding import load_embedder
 from knowledge_base.evaluation import (
     LabelledQuery,
     Metrics,
+    add_known,
     cross_validated,
     metrics,
     read_queries,
     read_sets,
     score,
+    with_known,
 )
 from knowledge_base.importer import read_csv
+from knowledge_base.known import KnownQuestion, KnownQuestions
 from knowledge_base.matcher import fit_matcher
 from knowledge_base.search import KnowledgeBase
 from knowledge_base.store import FaqStore
@@ -40,6 +55,38 @@ from knowledge_base.store import FaqStore
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_KB = ROOT / "knowledge_base" / "demo" / "faq.csv"
 HYBRID = FEATURES
+FAQS_ONLY = tuple(f for f in FEATURES if f not in KNOWN_FEATURES)
+
+
+def query_vectors(kb: KnowledgeBase, queries: list[LabelledQuery]) -> np.ndarray:
+    vectors = kb.embed_queries([query.query for query in queries])
+    assert vectors is not None, "the hybrid needs a dense model"
+    return vectors
+
+
+def known_questions(
+    kb: KnowledgeBase, dev: list[LabelledQuery], vectors: np.ndarray
+) -> KnownQuestions:
+    """The dev queries as labelled questions, each out-of-scope one with its closest FAQ text's
+    similarity now (what tells, later, that an FAQ added since answers it)."""
+    texts = np.concatenate(list(kb.text_vectors().values()))
+    nearest = (vectors @ texts.T).max(axis=1)
+    questions = [
+        KnownQuestion(q.query, q.faq_id, {} if q.faq_id else {kb.model: round(float(n), 4)})
+        for q, n in zip(dev, nearest, strict=True)
+    ]
+    return KnownQuestions(questions, vectors, kb.model)
+
+
+def merged_known(new: list[KnownQuestion], old: list[KnownQuestion]) -> list[KnownQuestion]:
+    """The new labelled questions, keeping what the old file recorded for other models."""
+    recorded = {(q.query, q.faq_id): q.nearest for q in old}
+    return [
+        KnownQuestion(q.query, q.faq_id, {**recorded.get((q.query, q.faq_id), {}), **q.nearest})
+        if q.faq_id is None
+        else q
+        for q in new
+    ]
 
 
 def build(model: str, faqs: Path, workdir: Path) -> KnowledgeBase:
@@ -47,7 +94,7 @@ def build(model: str, faqs: Path, workdir: Path) -> KnowledgeBase:
     db.create_schema()
     store = FaqStore(db)
     store.upsert_many(read_csv(faqs), changed_by="eval")
-    kb = KnowledgeBase(store, load_embedder(model))
+    kb = KnowledgeBase(store, load_embedder(model), known=[])  # labelled per fold, below
     started = time.perf_counter()
     kb.sync()
     print(f"# {model}: indexed {kb.size} FAQs in {time.perf_counter() - started:.1f}s")
@@ -142,14 +189,17 @@ def main() -> int:
         features: tuple[str, ...],
         fitted_on: list[Example],
         query_features: tuple[str, ...] = (),
+        refold: Callable[[int], list[Example]] | None = None,
     ) -> None:
         if args.test:
             calibration = fit(fitted_on, features, query_features=query_features)
             scored = [score(example, calibration) for example in found]
         else:
-            scored = cross_validated(found, features, fold_of, query_features=query_features)
+            scored = cross_validated(
+                found, features, fold_of, query_features=query_features, refold=refold
+            )
         rows.append(row(name, metrics(found, scored)))
-        if features != HYBRID:
+        if name != main_row:
             return
         for label, key, lines in (
             ("style", lambda q, i: q.style, by_style),
@@ -173,6 +223,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as workdir:
         for n, model in enumerate(args.models.split(",")):
+            main_row = f"hybrid {model} + BM25 + known questions"
             kb = build(model, args.faqs, Path(workdir))
             if n == 0:
                 evaluate(
@@ -189,11 +240,34 @@ def main() -> int:
             )
             hybrid = examples(kb, queries, None)
             dev_hybrid = examples(kb, dev, None) if args.test else hybrid
-            evaluate(f"hybrid {model} + BM25", hybrid, HYBRID, dev_hybrid, QUERY_FEATURES)
+            evaluate(
+                f"hybrid {model} + BM25, FAQs only",
+                hybrid,
+                FAQS_ONLY,
+                dev_hybrid,
+                (LENGTH,),
+            )
+            dev_vectors = query_vectors(kb, dev)
+            known = known_questions(kb, dev, dev_vectors)
+            dev_known = with_known(dev_hybrid, dev_vectors, known, fold_of)  # each its own fold out
+            if args.test:
+                test_vectors = query_vectors(kb, queries)
+                found = [add_known(e, v, known) for e, v in zip(hybrid, test_vectors, strict=True)]
+            else:
+                found = hybrid
+            evaluate(
+                main_row,
+                found,
+                HYBRID,
+                dev_known,
+                QUERY_FEATURES,
+                refold=partial(with_known, hybrid, dev_vectors, known, fold_of),
+            )
             if args.save:
                 assert kb.matcher is not None
+                known_file.write(merged_known(known.questions, known_file.read()))
                 fitted = fit(
-                    dev_hybrid,
+                    dev_known,
                     HYBRID,
                     fitted_on=f"{len(set(source))} query sets: {len(dev)} queries",
                     matcher=kb.matcher.weights.tolist(),
