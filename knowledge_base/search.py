@@ -64,6 +64,16 @@ def _unexplained(weights: dict[str, float], full_text: str) -> float:
     return sum(weight for w, weight in weights.items() if w not in full_text) / total
 
 
+_KNOWN_VECTORS: dict[str, Vectors] = {}  # by digest: one embedding per process and model
+
+
+def _embedded_known(embedder: Embedder, digest: str, queries: tuple[str, ...]) -> Vectors:
+    """The known questions' vectors, embedded once per process however many KBs load them."""
+    if digest not in _KNOWN_VECTORS:
+        _KNOWN_VECTORS[digest] = embedder.queries(list(queries))
+    return _KNOWN_VECTORS[digest]
+
+
 CANDIDATES = 10  # FAQs taken from each retriever before the combiner ranks them
 DENSE_ROWS = 64  # texts fetched from faiss to find those FAQs
 LEXICAL_ROWS = 256  # texts taken from BM25 to find those FAQs
@@ -278,8 +288,10 @@ class KnowledgeBase:
             vectors = self._embedder.passages([prepared for _, _, prepared in new_rows])
         known_vectors = self._saved_known
         if self._embedder is not None and known_vectors is None and self._known_questions:
-            known_vectors = self._embedder.queries(
-                [self.prepare(q.query) or q.query for q in self._known_questions]
+            known_vectors = _embedded_known(
+                self._embedder,
+                self._known_digest(),
+                tuple(self.prepare(q.query) or q.query for q in self._known_questions),
             )
         orphaned = [row for rows in reuse.values() for row in rows]
         full_texts = {e.id: self.prepare(" ".join((*e.texts, e.answer))) for e in fresh}
