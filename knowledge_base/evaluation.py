@@ -33,6 +33,7 @@ DEV_SETS = tuple(
         "heldout5",
         "heldout6",
         "heldout7",
+        "heldout8",
     )
 )
 # Sets of one style, dealt over the folds: long stories, in scope and out.
