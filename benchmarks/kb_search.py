@@ -5,11 +5,12 @@
 
 The demo FAQs are grown synthetically: FAQ i is demo FAQ i mod 343 with a variant marker in its
 texts, so every text is distinct for the lexical index; the first 343 are the demo FAQs under
-their own ids, so the known questions' labels hold and the search reads them as in production. Passage vectors come from the real
-model for each demo text plus seeded noise (embedding 300 000 texts would take the benchmark
-hours without telling anything new); the real model's passage throughput is measured separately
-and the embedding time it implies is printed. Queries are the dev set's, embedded by the real
-model at search time, so latency includes query embedding. One process, one thread.
+their own ids, so the known questions' labels hold and the search reads them as in production.
+Passage vectors come from the real model for each demo text plus seeded noise (embedding 300 000
+texts would take the benchmark hours without telling anything new); the real model's passage
+throughput is measured separately and the embedding time it implies is printed. Queries are the
+dev set's, embedded by the real model at search time, so latency includes query embedding. One
+process, one thread.
 """
 
 import argparse
