@@ -1,4 +1,5 @@
-"""FAQ entries with a version row for every edit."""
+"""FAQ entries with a version row for every edit, and the questions an admin marked as none of
+the FAQs' business."""
 
 import enum
 import logging
@@ -13,6 +14,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from bot.db import Base, Database, utcnow
 
 log = logging.getLogger(__name__)
+
+MAX_LABELLED = 500  # characters of a question labelled out of scope
 
 
 class FaqStatus(enum.StrEnum):
@@ -66,6 +69,20 @@ class FaqVersion(Base):
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
     changed_by: Mapped[str] = mapped_column(String(64))
     changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class OutOfScopeLabel(Base):
+    """A question an admin marked 不属于本知识库 in the unanswered view: the search reads it as
+    a known out-of-scope question (``knowledge_base/known.py``) in every process."""
+
+    __tablename__ = "kb_out_of_scope"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    query: Mapped[str] = mapped_column(String(MAX_LABELLED), unique=True)
+    # Per embedding model, the closest FAQ text's similarity when it was labelled.
+    nearest: Mapped[dict[str, float]] = mapped_column(JSON, default=dict)
+    labelled_by: Mapped[str] = mapped_column(String(64))
+    labelled_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 @dataclass
@@ -134,6 +151,10 @@ def _restore(snapshot: dict[str, Any]) -> dict[str, Any]:
 
 
 class FaqNotFound(LookupError):
+    pass
+
+
+class LabelNotFound(LookupError):
     pass
 
 
@@ -225,6 +246,43 @@ class FaqStore:
                     .order_by(FaqVersion.version)
                 )
             )
+
+    def label_out_of_scope(
+        self, queries: list[str], nearest: list[dict[str, float]], *, labelled_by: str
+    ) -> list[OutOfScopeLabel]:
+        """Mark questions as answered by no FAQ (those already marked are left as they are);
+        returns the new labels."""
+        with self._db.session() as session:
+            self._changed(session)  # first: the revision row's lock serializes labellers
+            known = set(session.scalars(select(OutOfScopeLabel.query)))
+            added = []
+            for query, closest in zip(queries, nearest, strict=True):
+                if query in known:
+                    continue
+                known.add(query)
+                label = OutOfScopeLabel(
+                    query=query, nearest=closest, labelled_by=labelled_by, labelled_at=utcnow()
+                )
+                session.add(label)
+                added.append(label)
+        if added:
+            log.info("%s marked out of scope: %s", labelled_by, "、".join(q.query for q in added))
+            self._notify()
+        return added
+
+    def out_of_scope_labels(self) -> list[OutOfScopeLabel]:
+        with self._db.session() as session:
+            return list(session.scalars(select(OutOfScopeLabel).order_by(OutOfScopeLabel.id)))
+
+    def unlabel(self, label_id: int, *, changed_by: str) -> None:
+        with self._db.session() as session:
+            label = session.get(OutOfScopeLabel, label_id)
+            if label is None:
+                raise LabelNotFound(label_id)
+            session.delete(label)
+            self._changed(session)
+        log.info("out-of-scope label %d removed by %s", label_id, changed_by)
+        self._notify()
 
     def revision(self) -> int:
         with self._db.session() as session:

@@ -1,10 +1,19 @@
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from bot.db import Database
-from knowledge_base.store import Faq, FaqInput, FaqNotFound, FaqStatus, FaqStore, FaqVersion
+from knowledge_base.store import (
+    Faq,
+    FaqInput,
+    FaqNotFound,
+    FaqStatus,
+    FaqStore,
+    FaqVersion,
+    LabelNotFound,
+)
 
 ENTRY = FaqInput(
     id="f1",
@@ -65,3 +74,39 @@ def test_every_write_bumps_the_revision_and_tells_the_listeners(db: Database) ->
     assert store.get("f1") is None
     with pytest.raises(FaqNotFound):
         store.delete("f1", changed_by="alice")
+
+
+def test_questions_labelled_out_of_scope_are_kept_once_and_bump_the_revision(db: Database) -> None:
+    store = FaqStore(db)
+    store.upsert_many([ENTRY], changed_by="alice")
+    heard: list[int] = []
+    store.listeners.append(lambda: heard.append(store.revision()))
+    added = store.label_out_of_scope(
+        ["翠湖能游泳吗", "青峰山海拔多高"], [{"usem3": 0.61}, {}], labelled_by="alice"
+    )
+    assert [label.query for label in added] == ["翠湖能游泳吗", "青峰山海拔多高"]
+    again = store.label_out_of_scope(["翠湖能游泳吗"], [{"usem3": 0.7}], labelled_by="bob")
+    assert again == []  # already labelled: the first label stands
+    labels = store.out_of_scope_labels()
+    assert [(x.query, x.nearest, x.labelled_by) for x in labels] == [
+        ("翠湖能游泳吗", {"usem3": 0.61}, "alice"),
+        ("青峰山海拔多高", {}, "alice"),
+    ]
+    store.unlabel(labels[0].id, changed_by="bob")
+    assert [x.query for x in store.out_of_scope_labels()] == ["青峰山海拔多高"]
+    assert heard == [2, 4]  # each change told; the relabel bumped the revision but changed nothing
+    with pytest.raises(LabelNotFound):
+        store.unlabel(labels[0].id, changed_by="bob")
+
+
+def test_two_admins_labelling_the_same_question_at_once_make_one_label(db: Database) -> None:
+    store = FaqStore(db)
+    store.upsert_many([ENTRY], changed_by="alice")
+
+    def label(who: str) -> int:
+        return len(store.label_out_of_scope(["龙潭瀑布落差多少米"], [{}], labelled_by=who))
+
+    with ThreadPoolExecutor(4) as pool:
+        added = list(pool.map(label, ["a", "b", "c", "d"]))
+    assert sorted(added) == [0, 0, 0, 1]
+    assert len(store.out_of_scope_labels()) == 1
