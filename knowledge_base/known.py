@@ -102,6 +102,16 @@ class KnownQuestions:
         self._active &= ~answered_now
         return [self.questions[i].query for i in np.nonzero(answered_now)[0]]
 
+    def retired(self) -> set[str]:
+        """The out-of-scope questions FAQ texts added since have answered."""
+        gone = ~self._answered & ~self._active & np.isfinite(self._nearest)
+        return {self.questions[i].query for i in np.nonzero(gone)[0]}
+
+    def retire(self, queries: Iterable[str]) -> None:
+        """Out-of-scope questions known to be answered now (kept across a rebuild)."""
+        named = np.isin(np.asarray([q.query for q in self.questions]), list(queries))
+        self._active &= ~(named & ~self._answered)
+
     def features(
         self, vector: Vectors, best_text: float, candidate_ids: Sequence[str]
     ) -> tuple[dict[str, float], dict[str, float]]:

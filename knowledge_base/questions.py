@@ -2,7 +2,7 @@
 ``none``, grouped by meaning) and the dashboard's daily counts and top FAQs."""
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -66,10 +66,15 @@ class QuestionLog:
             return list(session.scalars(query.order_by(KbQuestion.id.desc()).limit(limit)))
 
     def groups(
-        self, embed: Callable[[list[str]], np.ndarray | None], days: int = 30
+        self,
+        embed: Callable[[list[str]], np.ndarray | None],
+        days: int = 30,
+        skip: Collection[str] = (),
     ) -> list[Group]:
-        """The unanswered questions of the last ``days``, grouped by meaning, largest first."""
+        """The unanswered questions of the last ``days`` (but those in ``skip``), grouped by
+        meaning, largest first."""
         rows = self.unanswered(MAX_GROUPED, since=self._clock() - timedelta(days=days))
+        rows = [row for row in rows if row.query not in skip]
         texts = [normalize(row.query) for row in rows]
         vectors = embed([row.query for row in rows]) if rows else None
         groups: list[Group] = []

@@ -26,7 +26,7 @@ from knowledge_base.coverage import WordCoverage
 from knowledge_base.dense import APPROXIMATE_ABOVE, DenseIndex
 from knowledge_base.elsewhere import default_destinations
 from knowledge_base.embedding import Embedder, Vectors
-from knowledge_base.known import KNOWN_FILE, KnownQuestion, KnownQuestions, no_features
+from knowledge_base.known import CLOSER, KNOWN_FILE, KnownQuestion, KnownQuestions, no_features
 from knowledge_base.known import read as read_known
 from knowledge_base.lexical import BM25Index
 from knowledge_base.matcher import PairMatcher
@@ -183,6 +183,9 @@ class KnowledgeBase:
         self._known_questions = list(known) if embedder is not None else []
         self.known: KnownQuestions | None = None  # embedded (or loaded) at the first sync
         self._saved_known: Vectors | None = None  # their vectors, saved with the index
+        # The admin's out-of-scope labels (stored with the FAQs), known after the file's.
+        self._labels: list[KnownQuestion] = []
+        self._label_vectors: dict[str, Vectors] = {}
         self._lock = threading.Lock()  # guards the indexes and the maps below
         self._sync_lock = threading.Lock()  # one sync at a time
         self._entries: dict[str, Entry] = {}
@@ -236,7 +239,8 @@ class KnowledgeBase:
         return True
 
     def sync(self) -> bool:
-        """Apply every FAQ created, edited, deleted, published or expired since the last sync."""
+        """Apply every FAQ created, edited, deleted, published or expired and every out-of-scope
+        label given or taken back since the last sync."""
         with self._sync_lock:
             revision = self._store.revision()
             live = {faq.id: Entry.of(faq) for faq in self._store.live()}
@@ -251,9 +255,11 @@ class KnowledgeBase:
                 if faq_id not in self._entries or self._entries[faq_id].version != entry.version
             ]
             if not stale and not fresh:
+                labelled = self._sync_labels()
                 self.revision = revision
-                return False
+                return labelled
             self._apply(stale, fresh)
+            self._sync_labels()
             self.revision = revision
             log.info(
                 "knowledge base at revision %d: %d FAQs (-%d +%d)",
@@ -347,6 +353,61 @@ class KnowledgeBase:
                 log.info("answered now, no longer known as out of scope: %s", "、".join(retired))
         self.known.live(self._entries)
 
+    def _sync_labels(self) -> bool:
+        """The admin's out-of-scope labels join the known questions when they changed. A label
+        new to this process is retired at once if an FAQ text is closer to it now than the
+        closest one was when it was given (an FAQ added since answers it); the retirements
+        earlier edits made are kept."""
+        if self._embedder is None or self._dense is None:
+            return False
+        if "known" not in self.calibration.features:
+            return False
+        stored = self._store.out_of_scope_labels()
+        labels = [KnownQuestion(label.query, None, label.nearest) for label in stored]
+        if labels == self._labels:
+            return False
+        seen = {q.query for q in self._labels}
+        new = [q for q in labels if q.query not in seen]
+        missing = [q.query for q in new if q.query not in self._label_vectors]
+        if missing:
+            vectors = self._embedder.queries([self.prepare(q) or q for q in missing])
+            self._label_vectors.update(zip(missing, vectors, strict=True))
+        with self._lock:
+            answered = {
+                q.query
+                for q in new
+                if (hits := self._dense.search(self._label_vectors[q.query].reshape(1, -1), 1))
+                and hits[0][1] > q.nearest.get(self._embedder.name, np.inf) + CLOSER
+            }
+            self._label_vectors = {q.query: self._label_vectors[q.query] for q in labels}
+            self._labels = labels
+            questions = [*self._known_questions, *labels]
+            if not questions:
+                self.known = None
+                return True
+            mine = (
+                self.known.vectors[: len(self._known_questions)]
+                if self.known is not None
+                else np.zeros((0, self._embedder.dim), dtype=np.float32)
+            )
+            vectors = np.vstack([mine, *(self._label_vectors[q.query] for q in labels)])
+            known = KnownQuestions(questions, vectors, self._embedder.name)
+            known.retire(answered | (self.known.retired() if self.known is not None else set()))
+            known.live(self._entries)
+            self.known = known
+        log.info("%d questions labelled out of scope by the admin", len(labels))
+        return True
+
+    def closest_texts(self, queries: list[str]) -> list[dict[str, float]]:
+        """Per query, its closest FAQ text's similarity under this model: what an out-of-scope
+        label records, so that an FAQ added later that comes closer retires it."""
+        vectors = self.embed_queries(queries)
+        if vectors is None or self._dense is None:
+            return [{} for _ in queries]
+        with self._lock:
+            found = [self._dense.search(vector.reshape(1, -1), 1) for vector in vectors]
+        return [{self.model: round(hits[0][1], 4)} if hits else {} for hits in found]
+
     def _attach(self, row: int, faq_id: str, prepared: str) -> None:
         self._rows_of[faq_id].append(row)
         self._owner[row] = faq_id
@@ -364,7 +425,8 @@ class KnowledgeBase:
             meta = {"model": self._embedder.name, "revision": self.revision, "rows": rows}
             if self.known is not None:
                 self._index_path.parent.mkdir(parents=True, exist_ok=True)
-                np.save(self._index_path.with_suffix(".known.npy"), self.known.vectors)
+                mine = self.known.vectors[: len(self._known_questions)]  # the labels are re-read
+                np.save(self._index_path.with_suffix(".known.npy"), mine)
                 meta["known"] = self._known_digest()
             self._dense.save(self._index_path, meta)
 
