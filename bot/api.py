@@ -14,7 +14,15 @@ from bot.exceptions import Conflict, InvalidInput, NotFound, PayloadTooLarge
 from bot.services import Services
 from knowledge_base.importer import ImportFailed, csv_bytes, parse, xlsx_bytes
 from knowledge_base.questions import KbQuestion
-from knowledge_base.store import Faq, FaqInput, FaqNotFound, FaqStatus
+from knowledge_base.store import (
+    MAX_LABELLED,
+    Faq,
+    FaqInput,
+    FaqNotFound,
+    FaqStatus,
+    LabelNotFound,
+    OutOfScopeLabel,
+)
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 
@@ -53,6 +61,14 @@ class SimilarBody(BaseModel):
     question: NonBlank = Field(min_length=1, max_length=500)
 
 
+class OutOfScopeBody(BaseModel):
+    """Questions no FAQ answers (a group of the unanswered view)."""
+
+    queries: list[Annotated[NonBlank, Field(min_length=1, max_length=MAX_LABELLED)]] = Field(
+        min_length=1, max_length=200
+    )
+
+
 class RollbackBody(BaseModel):
     version: int = Field(ge=1)
 
@@ -82,6 +98,15 @@ def question_json(row: KbQuestion) -> dict[str, Any]:
         "candidates": row.candidates,
         "channel": row.channel,
         "created_at": row.created_at.isoformat(),
+    }
+
+
+def label_json(label: OutOfScopeLabel) -> dict[str, Any]:
+    return {
+        "id": label.id,
+        "query": label.query,
+        "labelled_by": label.labelled_by,
+        "labelled_at": label.labelled_at.isoformat(),
     }
 
 
@@ -242,9 +267,13 @@ def create_router() -> APIRouter:
     async def unanswered_groups(
         request: Request, _: Admin, days: Annotated[int, Query(ge=1, le=365)] = 30
     ) -> list[dict[str, Any]]:
+        """Questions an admin labelled out of scope are dealt with: they are left out."""
         found = services(request)
+        labelled = await to_thread.run_sync(found.faqs.out_of_scope_labels)
         groups = await to_thread.run_sync(
-            lambda: found.questions.groups(found.kb.embed_queries, days=days)
+            lambda: found.questions.groups(
+                found.kb.embed_queries, days=days, skip={label.query for label in labelled}
+            )
         )
         questions = await to_thread.run_sync(found.faqs.questions)
         return [
@@ -262,6 +291,38 @@ def create_router() -> APIRouter:
             }
             for group in groups
         ]
+
+    @router.get("/kb/out-of-scope")
+    async def out_of_scope_labels(request: Request, _: Admin) -> list[dict[str, Any]]:
+        labels = await to_thread.run_sync(services(request).faqs.out_of_scope_labels)
+        return [label_json(label) for label in labels]
+
+    @router.post("/kb/out-of-scope", status_code=201)
+    async def label_out_of_scope(
+        request: Request, body: OutOfScopeBody, user: Admin
+    ) -> dict[str, Any]:
+        """不属于本知识库: questions no FAQ answers. The search reads them as known out-of-scope
+        questions from the next sync on, in every process; questions like them are handed over
+        rather than answered with a neighbouring FAQ."""
+        found = services(request)
+        queries = list(dict.fromkeys(body.queries))
+        nearest = await to_thread.run_sync(found.kb.closest_texts, queries)
+        added = await to_thread.run_sync(
+            lambda: found.faqs.label_out_of_scope(queries, nearest, labelled_by=user.name)
+        )
+        await committed(request)
+        already = len(queries) - len(added)
+        return {"added": [label_json(label) for label in added], "already": already}
+
+    @router.delete("/kb/out-of-scope/{label_id}", status_code=204)
+    async def unlabel(request: Request, label_id: int, user: Admin) -> Response:
+        store = services(request).faqs
+        try:
+            await to_thread.run_sync(lambda: store.unlabel(label_id, changed_by=user.name))
+        except LabelNotFound as exc:
+            raise NotFound(f"没有编号为 {label_id} 的“不属于本知识库”标记") from exc
+        await committed(request)
+        return Response(status_code=204)
 
     @router.post("/faqs/{faq_id}/similar")
     async def add_similar(

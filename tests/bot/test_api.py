@@ -118,6 +118,43 @@ def test_unanswered_questions_are_kept_for_the_admin(api: TestClient) -> None:
     assert rows[0]["channel"] == "web"
 
 
+def test_questions_labelled_out_of_scope_leave_the_queue_and_are_handed_over(
+    api: TestClient,
+) -> None:
+    asked = "观音洞里面信号好不好"  # no FAQ says anything about phone signal in the cave
+
+    def decision(query: str) -> str:
+        found = api.get("/api/kb/search", params={"q": query}, headers=AGENT).json()
+        return str(found["decision"])
+
+    assert decision(asked) == "clarify"
+    api.post("/channels/web", json={"sender": "u2", "text": asked})
+    queue = api.get("/api/kb/unanswered/groups", headers=ADMIN).json()
+    assert [g["label"] for g in queue] == [asked]
+
+    body = {"queries": [asked, asked]}
+    assert api.post("/api/kb/out-of-scope", json=body, headers=AGENT).status_code == 403
+    labelled = api.post("/api/kb/out-of-scope", json=body, headers=ADMIN)
+    assert labelled.status_code == 201
+    (label,) = labelled.json()["added"]
+    assert label["query"] == asked and label["labelled_by"] == "admin"
+    assert api.get("/api/kb/unanswered/groups", headers=ADMIN).json() == []
+    assert decision(asked) == "none"  # this process synced before answering
+    again = api.post("/api/kb/out-of-scope", json={"queries": [asked]}, headers=ADMIN).json()
+    assert again == {"added": [], "already": 1}
+    listed = api.get("/api/kb/out-of-scope", headers=ADMIN).json()
+    assert [x["query"] for x in listed] == [asked]
+
+    for bad in ({"queries": []}, {"queries": ["  "]}, {"queries": ["长" * 501]}, {"query": asked}):
+        refused = api.post("/api/kb/out-of-scope", json=bad, headers=ADMIN)
+        assert refused.status_code == 422 and "queries" in refused.json()["error"]
+
+    assert api.delete(f"/api/kb/out-of-scope/{label['id']}", headers=ADMIN).status_code == 204
+    assert decision(asked) == "clarify"
+    gone = api.delete(f"/api/kb/out-of-scope/{label['id']}", headers=ADMIN)
+    assert gone.status_code == 404 and "不属于本知识库" in gone.json()["error"]
+
+
 def test_complaints_by_number_and_their_transitions(api: TestClient) -> None:
     services = api.app.state.services  # type: ignore[attr-defined]
     draft = replace(DRAFT, sender="web:u9")
