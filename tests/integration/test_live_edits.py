@@ -97,6 +97,27 @@ def test_an_edit_in_one_process_is_answered_by_the_other(two_apps: tuple[App, Ap
     until(lambda: first.top(QUERY)["id"] != "shop-hanfu", PROPAGATION_SECONDS)
 
 
+def test_an_out_of_scope_label_in_one_process_is_read_by_the_other(
+    two_apps: tuple[App, App, dict],
+) -> None:
+    first, second, _ = two_apps
+    asked = "观音洞里面信号好不好"
+
+    def decision(app: App) -> str:
+        response = app.http.get("/api/kb/search", params={"q": asked})
+        response.raise_for_status()
+        return str(response.json()["decision"])
+
+    assert decision(second) == "clarify"
+    labelled = first.http.post("/api/kb/out-of-scope", json={"queries": [asked]})
+    assert labelled.status_code == 201
+    assert decision(first) == "none"
+    until(lambda: decision(second) == "none", PROPAGATION_SECONDS)
+    label_id = labelled.json()["added"][0]["id"]
+    assert second.http.delete(f"/api/kb/out-of-scope/{label_id}").status_code == 204
+    until(lambda: decision(first) == "clarify", PROPAGATION_SECONDS)
+
+
 def test_a_cli_edit_reaches_the_running_apps(two_apps: tuple[App, App, dict]) -> None:
     first, second, env = two_apps
     result = subprocess.run(
