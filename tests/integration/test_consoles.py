@@ -249,6 +249,23 @@ def test_an_admin_imports_tests_and_adds_what_went_unanswered(
     assert "剧本杀馆" in str(bot.say("web:u-d", "古镇里有没有剧本杀")[0]["text"])
     assert bot.http.delete("/api/faqs/fun-jubensha").status_code == 204
 
+    def decision(query: str) -> str:
+        return str(bot.http.get("/api/kb/search", params={"q": query}).json()["decision"])
+
+    asked = "观音洞里面信号好不好"  # no FAQ speaks of phone signal; the cave's FAQs come close
+    assert decision(asked) == "clarify"
+    bot.say("web:u-e", asked)
+    page.click("#tab-unanswered")
+    page.locator(".group", has_text=asked).first.locator(".not-ours").click()
+    expect(page.locator("#toast")).to_contain_text("不属于本知识库")
+    expect(page.locator(".group", has_text=asked)).to_have_count(0)
+    assert decision(asked) == "none"
+    page.click("#labels-box summary")
+    page.locator("#labels-list li", has_text=asked).locator(".unlabel").click()
+    expect(page.locator("#toast")).to_contain_text("已撤销")
+    expect(page.locator(".group", has_text=asked)).to_have_count(1)
+    assert decision(asked) == "clarify"
+
 
 def test_an_admin_runs_the_complaint_queue_and_reads_the_dashboard(
     running_bot: RunningBot, accounts: dict[str, str], page: Page
