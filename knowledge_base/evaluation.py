@@ -34,6 +34,8 @@ DEV_SETS = tuple(
         "heldout6",
         "heldout7",
         "heldout8",
+        "heldout9",
+        "heldout10",
     )
 )
 # Sets of one style, dealt over the folds: long stories, in scope and out.
