@@ -30,9 +30,9 @@ MORE_STORY_CHARS = 20
 MAX_NAME_CHARS = 30
 AGENCY = re.compile("|".join(intake.AGENCIES))
 AGENCY_OR_PERSON = re.compile("|".join([*intake.AGENCIES, *intake.PEOPLE]))
-# Kinds of business that are places themselves: 龙潭瀑布停车场 is at 龙潭瀑布, 青峰山索道公司
-# is a company.
-PLACE_KINDS = ("景区", "停车场", "码头", "广场")
+# Kinds of business that are places themselves: 龙潭瀑布停车场 is at 龙潭瀑布, and so are
+# 云溪机场出租车 at the airport; 青峰山索道公司 is a company.
+PLACE_KINDS = ("景区", "停车场", "码头", "广场", "出租车", "网约车")
 # A business others are inside: 云溪特产商城里面一家玉器店.
 CONTAINS = re.compile(r"里面|里头|里|内")
 # A question answered with "I don't know".
@@ -144,6 +144,49 @@ def _answers_to(tracker: Tracker, slot: str) -> int:
     return answers
 
 
+def _answer(tracker: Tracker, slot: str) -> str | None:
+    """The message that gave ``slot`` the value it holds while its question was the one asked
+    (None when the value came otherwise)."""
+    asked = message = answer = None
+    for event in tracker.events:
+        if event.get("event") == "user":
+            message = event.get("text") or ""
+        elif event.get("event") == "slot" and event.get("name") == "requested_slot":
+            asked = event.get("value")
+        elif event.get("event") == "slot" and event.get("name") == slot:
+            answer = message if asked == slot else None
+    return answer
+
+
+def _standing_answer(tracker: Tracker, slot: str, said: str) -> str | None:
+    """The answer to the question about ``slot``, which stands against what the story says
+    later (the bar's neighbour the tourist stayed at, the hour the music stopped): only a
+    correction of it changes it. The callers pass over an answer that names nothing (a role
+    alone, 导游, is made specific by a name told later; a story told for the time) and one
+    not given outright."""
+    current = tracker.get_slot(slot)
+    if not current or current == UNNAMED or tracker.get_slot("requested_slot") == slot:
+        return None
+    return None if intake.correcting(said) else _answer(tracker, slot)
+
+
+def _outright(answer: str | None, value: str) -> bool:
+    """Whether the answer gives ``value`` outright: a short answer, or a story that names it
+    (是那个“望山居民宿”，…); what a story told instead of an answer was read for is a guess."""
+    if answer is None:
+        return False
+    return len(answer) <= STORY_CHARS or value in intake.outright_names(_read(answer))
+
+
+def _named_in(target: str | None, answer: str) -> bool:
+    """Whether the answer names the target, not a role alone (导游) nor a name the story only
+    implied (缆车 → 青峰山索道公司) or a stretch of it taken for the answer (馆子太脏了)."""
+    business, said = _business(target), _read(answer)
+    if intake.is_vague(business) or business not in said:
+        return False
+    return business in known_names("business") or business in intake.named_businesses(said)
+
+
 def _free_text(tracker: Tracker, slot: str, *, entities_allowed: bool = False) -> str | None:
     """The message as the answer to the question we asked, unless it was about something else
     (it names an entity meant for another slot, or it is a yes/no)."""
@@ -200,9 +243,18 @@ class ValidateComplaintForm(FormValidationAction):
         businesses = [name for name in _names(tracker, "business") if not _taken_back(name, said)]
         places = [place for place in known_names("place") if place in text]
         target = intake.find_target(text, businesses, places)
+        current = tracker.get_slot("target")
+        answer = _standing_answer(tracker, "target", said)
+        # A name the tourist gave when asked who stands, unless said again in full (玻璃栈道 →
+        # 叫云端玻璃栈道); not one the answer's story only implied (缆车 → 青峰山索道公司).
+        named = _outright(answer, _business(current)) and _named_in(current, answer or "")
+        # A name told outright later (摊位叫「阿强烧烤」) or said again in full (玻璃栈道 → 叫云端
+        # 玻璃栈道) still replaces it.
+        said_in_full = _business(current) in _business(target) and target != current
+        if named and not said_in_full and not intake.names_outright(text):
+            return {}
         # 在古镇里头，云溪老街靠北那一头 tells where, asked or not.
         answering_place = tracker.get_slot("requested_slot") == "place" or bool(WHERE.match(said))
-        current = tracker.get_slot("target")
         correcting = intake.correcting(said)
         if correcting and current and target and _business(target) == _business(current):
             # A correction changes the name: the one it says again is what it takes back
@@ -280,6 +332,10 @@ class ValidateComplaintForm(FormValidationAction):
         said = _said(tracker)
         if tracker.get_slot("place") and _corrects_another_field(said, "place"):
             return {}  # 手机号说错了，是… names no place
+        current = tracker.get_slot("place")
+        standing = _standing_answer(tracker, "place", said)
+        if _outright(standing, current) and current in known_names("place"):
+            return {}
         known = [p for p in known_names("place") if p in said]
         named = [
             n
@@ -299,7 +355,6 @@ class ValidateComplaintForm(FormValidationAction):
             and p in outside
             and not any(p in k and p != k for k in known)  # 翠湖 in 翠湖公园
         ]
-        current = tracker.get_slot("place")
         if current and not intake.correcting(said):
             # A word the NLU guessed is a place, said again of the one we have: 瀑布 of 龙潭瀑布.
             tagged = [p for p in tagged if p not in current or p in known_names("place")]
@@ -329,8 +384,8 @@ class ValidateComplaintForm(FormValidationAction):
         businesses = [
             business
             for business in [*_names(tracker, "business"), *named]
-            if not AGENCY_OR_PERSON.search(business)
-        ]
+            if not AGENCY_OR_PERSON.search(business) and not intake.PLATE.match(business)
+        ]  # nor is a vehicle (云A3T827出租车)
         at = [b for b in businesses if said.find(b) > 0 and said[said.find(b) - 1] == "在"]
         around = [b for b in businesses if CONTAINS.match(said, said.find(b) + len(b))]
         correcting = intake.correcting(said)
@@ -390,7 +445,10 @@ class ValidateComplaintForm(FormValidationAction):
         found = [t for t in [*tagged, intake.find_time(text)] if t]
         # When they booked is no time of the incident, unless it is the only one told.
         found = intake.not_booked(text, found) or ([] if current else found)
-        if found:
+        refined = bool(found) and (current or "") in max(found, key=len)  # 昨天 → 昨天下午三点
+        given = _standing_answer(tracker, "incident_time", said)
+        stands = _outright(given, current) and bool(intake.find_time(current or ""))
+        if found and not (stands and not refined):
             return {"incident_time": max(found, key=len)}
         answer = _free_text(tracker, "incident_time")
         if answer:

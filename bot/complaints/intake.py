@@ -164,6 +164,12 @@ COMPLAINED_OF = re.compile(
 NAMED_NEXT = re.compile(
     r"[，,]\s*(?:名字|店名)?(?:叫|名叫|叫做)[“「\"]?([\u4e00-\u9fff]{2,10}?)[”」\"]?(?=[，。,.！!？?\s]|$)"
 )
+# A vehicle named by its plate: 云A3T827出租车, 云A·D12345的大巴 (a new-energy plate has six
+# after the letter); a plate said of a driver (黄师傅，车牌是云A·T5829) leaves him the name.
+PLATE = re.compile(
+    r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Z][·•.\s]?[A-Z0-9]{5,6}"
+    r"(?![A-Za-z0-9])的?(?:出租车|网约车|大巴车?|中巴车?|观光车|的士|小车|车)"
+)
 UNQUOTED = str.maketrans("", "", '“”「」『』"')
 # What is complained of, up to 16 characters; a quoted name counts as one (白鹭洲湿地公园里的
 # “欢乐岛亲子乐园” is not cut short).
@@ -201,7 +207,7 @@ OPERATOR_AFTER = re.compile(
 # Roles that belong to the place they work at: 青峰山（景区）, 观音洞（工作人员）.
 PLACE_ROLES = ("景区", "工作人员", "讲解员", "售票员", "售票处", "保安", "索道", "缆车", "观光车")
 # Where the tourists stayed is told as a setting: 我们住在旁边的悦来客栈.
-LODGED = re.compile(r"住(?:在|的是|的|进了?|了)?(?:旁边的|附近的|隔壁的|对面的)?$")
+LODGED = re.compile(r"住(?:在|的是|的|进了?|了)?(?:(?:旁边|附近|隔壁|对面)的?)?$")
 # A name in a sentence that clears it (金凤凰玉器店我们也去了，那家倒没逼人) is a decoy.
 CLEARED = re.compile(
     r"没毛病|挺好|还行|还可以|还将就|倒没|倒是没|没问题|没有问题|正规|很正常|挺实在|都实在|很满意"
@@ -248,6 +254,8 @@ CONFIRMED_LAST = re.compile(
 CORRECTION = re.compile(
     r"[说讲留写记打输填报搞弄][错岔措]|[搞弄记]混|不是|不对|改成|改为|应该是|更正"
 )
+# Whom the complaint is not about: 不是投诉客栈, 不要投诉她, 别投诉导游.
+DISCLAIMER = re.compile(r"(?:不是|不要|不用|别|不)(?:要|想)?(?:投诉|告)")
 NEGATED = re.compile(r"(而)?不[是在][^，。,.！!？?；;\s]*")  # voice transcripts pause with spaces
 PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 # A number read out in words, as voice transcripts write it: 一五八零六七三二九一四.
@@ -351,7 +359,9 @@ def states_complaint(text: str) -> bool:
 
 
 def correcting(text: str) -> bool:
-    return bool(CORRECTION.search(text))
+    """Whether the message takes back something it or the form said; 不是投诉客栈 only says whom
+    the complaint is not about."""
+    return bool(CORRECTION.search(DISCLAIMER.sub("", text)))
 
 
 def confirms(text: str) -> bool:
@@ -384,6 +394,7 @@ def named_businesses(text: str) -> list[str]:
     kind (逍遥游旅行社, 山水人家农家乐), a definite shop (那家阿香米线). 一家茶叶店 is a kind of
     shop, not a name."""
     names = outright_names(text)
+    names.extend(plate.group(0).replace("的", "") for plate in PLATE.finditer(text))
     names.extend(person.group(0) for person in PERSON.finditer(text))
     names.extend(staff_by_name(text))
     names.extend(called.group(1) for called in CALLED.finditer(text))

@@ -648,3 +648,98 @@ async def test_a_time_correction_keeps_the_time_it_gives() -> None:
         requested_slot="confirmation",
     )
     assert slots["incident_time"] == "上周四下午"
+
+
+async def answered(
+    message: dict[str, object], answers: dict[str, str], asked: str, told: str = "是{}"
+) -> dict:
+    """The slots the form sets for ``message`` after each of ``answers`` was given as the answer
+    to its own question (in the words ``told``), and ``asked`` is the question now."""
+    tracker = saved_tracker("complaint_first_message")
+    for slot, value in answers.items():
+        tracker.events.append({"event": "slot", "name": "requested_slot", "value": slot})
+        tracker.events.append({"event": "user", "text": told.format(value)})
+        tracker.events.append({"event": "slot", "name": slot, "value": value})
+    tracker.events.append({"event": "slot", "name": "requested_slot", "value": asked})
+    tracker.latest_message = {"entities": [], **message}
+    tracker.slots = {**tracker.slots, **answers, "requested_slot": asked}
+    events = await ValidateComplaintForm().run(CollectingDispatcher(), tracker, FORM_DOMAIN)
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+async def test_an_answer_stands_against_what_the_story_says_later() -> None:
+    answers = {"target": "夜色酒吧", "place": "云溪古镇", "incident_time": "昨天夜里两点多"}
+    story = (
+        "音响开得震天响，一直放到凌晨三点多。我住在隔壁悦来客栈，客栈老板人挺好，还帮我过去说了，"
+        "这个不是投诉客栈；酒吧的人根本不理，还说嫌吵就别住古镇。"
+    )
+    entities = [{"entity": "business", "value": "悦来客栈"}]
+    slots = await answered(
+        {"text": story, "intent": {"name": "complain"}, "entities": entities}, answers, "phone"
+    )
+    assert {slot: slots.get(slot, value) for slot, value in answers.items()} == answers
+    # A correction still changes an answer, and a time told in more detail refines it.
+    said = "不对，时间说错了，是前天夜里两点多"
+    slots = await answered({"text": said, "intent": {"name": "inform"}}, answers, "phone")
+    assert slots["incident_time"] == "前天夜里两点多"
+    said = "是昨天夜里两点多，音响一直开到三点"
+    slots = await answered(
+        {"text": said, "intent": {"name": "inform"}}, {"incident_time": "昨天"}, "phone"
+    )
+    assert slots["incident_time"] == "昨天夜里两点多"
+
+
+async def test_a_name_only_implied_or_said_short_is_replaced_by_the_one_told() -> None:
+    implied = {"target": "青峰山索道公司（工作人员）"}
+    story = "我们坐的缆车车厢门关不严，工作人员说没事"
+    message = {
+        "text": "凌云索道公司",
+        "intent": {"name": "inform"},
+        "entities": [{"entity": "business", "value": "凌云索道公司"}],
+    }
+    slots = await answered(message, implied, "incident_time", told=story)
+    assert slots["target"] == "凌云索道公司"
+    short = {"target": "玻璃栈道（工作人员）"}
+    said = {"text": "叫云端玻璃栈道 是单独收费的那个项目", "intent": {"name": "inform"}}
+    slots = await answered(said, short, "incident_time", told="玻璃栈道上工作人员照样让人上去")
+    assert str(slots["target"]).startswith("云端玻璃栈道")
+
+
+async def test_a_name_given_outright_in_a_story_stands() -> None:
+    story = (
+        "是那个“望山居民宿”，俺在手机上订的是带窗户带早饭的大床房，钱都交了，去了给俺们一间地下室"
+    )
+    later = {
+        "text": "夜来晚上九点多住进去的。俺们是大前天到的云溪，头两天住的别处，那家没事儿",
+        "intent": {"name": "inform"},
+        "entities": [{"entity": "business", "value": "云溪"}],
+    }
+    slots = await answered(later, {"target": "望山居民宿"}, "incident_time", told=story)
+    assert slots.get("target", "望山居民宿") == "望山居民宿"
+
+
+async def test_a_vague_answer_is_made_specific_later() -> None:
+    said = "就是阳光假日旅行社的导游，一路带我们进店"
+    slots = await answered(
+        {"text": said, "intent": {"name": "inform"}}, {"target": "导游"}, "phone"
+    )
+    assert str(slots["target"]).startswith("阳光假日旅行社")
+
+
+async def test_a_vehicle_by_its_plate_is_the_target_not_the_place() -> None:
+    said = "投诉的是云A3T827出租车的司机，车牌号就是云A3T827。"
+    slots = await validated(
+        {"text": said, "intent": {"name": "inform"}},
+        target="出租车司机",
+        place=None,
+        requested_slot="place",
+    )
+    assert slots["target"] == "云A3T827出租车（司机）"
+    assert "place" not in slots
+    slots = await validated(
+        {"text": "在云溪机场出租车候车点上的车", "intent": {"name": "inform"}},
+        target="云A3T827出租车（司机）",
+        place=None,
+        requested_slot="place",
+    )
+    assert slots["place"] == "云溪机场" and "target" not in slots

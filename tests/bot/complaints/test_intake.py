@@ -1003,3 +1003,36 @@ def test_classify_category_reads_what_held_out_sets_18_and_19_taught(
 )
 def test_a_booking_date_is_the_time_when_nothing_as_detailed_is_told(text: str, time: str) -> None:
     assert intake.find_time(text) == time
+
+
+@pytest.mark.parametrize(
+    ("text", "correcting"),
+    [
+        ("客栈老板人挺好，这个不是投诉客栈", False),
+        ("不要投诉她，就投诉这个福寿堂养生馆", False),
+        ("不是投诉农家乐，是投诉旅行社", False),
+        ("不是投诉客栈，电话说错了，是13912345678", True),
+        ("不是悦来客栈，是竹林雅居", True),
+    ],
+)
+def test_whom_the_complaint_is_not_about_is_no_correction(text: str, correcting: bool) -> None:
+    assert intake.correcting(text) is correcting
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("投诉的是云A3T827出租车的司机", "云A3T827出租车"),
+        ("车牌云A·D12345的出租车司机骂人", "云A·D12345出租车"),
+        ("粤B12345的大巴一路超速", "粤B12345大巴"),
+    ],
+)
+def test_a_vehicle_is_named_by_its_plate(text: str, name: str) -> None:
+    assert name in intake.named_businesses(text)
+    driver = "投诉一个开出租的黄师傅，车牌是云A·T5829"
+    assert intake.find_target(driver, []) == "黄师傅"
+
+
+def test_where_the_tourist_stayed_next_door_is_the_setting() -> None:
+    text = "酒吧吵到凌晨三点，我住在隔壁悦来客栈"
+    assert intake.is_setting(text, "悦来客栈")
