@@ -158,24 +158,21 @@ def _answer(tracker: Tracker, slot: str) -> str | None:
     return answer
 
 
-def _standing_answer(tracker: Tracker, slot: str, said: str) -> str | None:
-    """The answer to the question about ``slot``, which stands against what the story says
-    later (the bar's neighbour the tourist stayed at, the hour the music stopped): only a
-    correction of it changes it. The callers pass over an answer that names nothing (a role
-    alone, 导游, is made specific by a name told later; a story told for the time) and one
-    not given outright."""
+def _standing_answer(tracker: Tracker, slot: str, said: str, value: str) -> str | None:
+    """The answer to the question about ``slot`` when it gave ``value`` outright: it stands
+    against what the story says later (the bar's neighbour the tourist stayed at, the hour the
+    music stopped), and only a correction of it changes it. Outright is a short answer or a
+    story that names it (是那个“望山居民宿”，…); what a story told instead of an answer was read
+    for is a guess. The callers also pass over an answer that names nothing (a role alone,
+    导游, is made specific by a name told later; a story told for the time)."""
     current = tracker.get_slot(slot)
     if not current or current == UNNAMED or tracker.get_slot("requested_slot") == slot:
         return None
-    return None if intake.correcting(said) else _answer(tracker, slot)
-
-
-def _outright(answer: str | None, value: str) -> bool:
-    """Whether the answer gives ``value`` outright: a short answer, or a story that names it
-    (是那个“望山居民宿”，…); what a story told instead of an answer was read for is a guess."""
+    answer = None if intake.correcting(said) else _answer(tracker, slot)
     if answer is None:
-        return False
-    return len(answer) <= STORY_CHARS or value in intake.outright_names(_read(answer))
+        return None
+    outright = len(answer) <= STORY_CHARS or value in intake.outright_names(_read(answer))
+    return answer if outright else None
 
 
 def _named_in(target: str | None, answer: str) -> bool:
@@ -244,12 +241,11 @@ class ValidateComplaintForm(FormValidationAction):
         places = [place for place in known_names("place") if place in text]
         target = intake.find_target(text, businesses, places)
         current = tracker.get_slot("target")
-        answer = _standing_answer(tracker, "target", said)
-        # A name the tourist gave when asked who stands, unless said again in full (玻璃栈道 →
-        # 叫云端玻璃栈道); not one the answer's story only implied (缆车 → 青峰山索道公司).
-        named = _outright(answer, _business(current)) and _named_in(current, answer or "")
-        # A name told outright later (摊位叫「阿强烧烤」) or said again in full (玻璃栈道 → 叫云端
-        # 玻璃栈道) still replaces it.
+        answer = _standing_answer(tracker, "target", said, _business(current))
+        # A name the tourist gave when asked who stands, but not one the answer's story only
+        # implied (缆车 → 青峰山索道公司); a name told outright later (摊位叫「阿强烧烤」) or the
+        # same said again in full (玻璃栈道 → 叫云端玻璃栈道) still replaces it.
+        named = answer is not None and _named_in(current, answer)
         said_in_full = _business(current) in _business(target) and target != current
         if named and not said_in_full and not intake.names_outright(text):
             return {}
@@ -330,11 +326,11 @@ class ValidateComplaintForm(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
         said = _said(tracker)
-        if tracker.get_slot("place") and _corrects_another_field(said, "place"):
-            return {}  # 手机号说错了，是… names no place
         current = tracker.get_slot("place")
-        standing = _standing_answer(tracker, "place", said)
-        if _outright(standing, current) and current in known_names("place"):
+        if current and _corrects_another_field(said, "place"):
+            return {}  # 手机号说错了，是… names no place
+        standing = _standing_answer(tracker, "place", said, current)
+        if standing is not None and current in known_names("place"):
             return {}
         known = [p for p in known_names("place") if p in said]
         named = [
@@ -446,8 +442,8 @@ class ValidateComplaintForm(FormValidationAction):
         # When they booked is no time of the incident, unless it is the only one told.
         found = intake.not_booked(text, found) or ([] if current else found)
         refined = bool(found) and (current or "") in max(found, key=len)  # 昨天 → 昨天下午三点
-        given = _standing_answer(tracker, "incident_time", said)
-        stands = _outright(given, current) and bool(intake.find_time(current or ""))
+        given = _standing_answer(tracker, "incident_time", said, current)
+        stands = given is not None and bool(intake.find_time(current or ""))
         if found and not (stands and not refined):
             return {"incident_time": max(found, key=len)}
         answer = _free_text(tracker, "incident_time")
