@@ -1,5 +1,5 @@
 import re
-from functools import lru_cache, reduce
+from functools import lru_cache
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -24,7 +24,7 @@ FORM_SLOTS = (
     "confirmation",
 )
 MIN_DESCRIPTION_CHARS = 8
-STORY_CHARS = 30  # a status question is short; a grievance told is not
+STORY_CHARS = intake.STORY_CHARS
 MORE_STORY_CHARS = 20
 
 MAX_NAME_CHARS = 30
@@ -33,6 +33,8 @@ AGENCY_OR_PERSON = re.compile("|".join([*intake.AGENCIES, *intake.PEOPLE]))
 # Kinds of business that are places themselves: 龙潭瀑布停车场 is at 龙潭瀑布, and so are
 # 云溪机场出租车 at the airport; 青峰山索道公司 is a company.
 PLACE_KINDS = ("景区", "停车场", "码头", "广场", "出租车", "网约车")
+# Businesses others are in: 老街小吃城 holds 张记竹筒饭.
+MARKETS = ("小吃城", "商城", "市场", "美食街", "夜市", "购物中心")
 # A business others are inside: 云溪特产商城里面一家玉器店.
 CONTAINS = re.compile(r"里面|里头|里|内")
 # A question answered with "I don't know".
@@ -52,10 +54,38 @@ def _entities(tracker: Tracker, entity: str) -> list[str]:
     return [str(value) for value in tracker.get_latest_entity_values(entity)]
 
 
+def story_before_number(tracker: Tracker) -> dict[str, Any] | None:
+    """The message before the latest when the latest is a number sent on its own and that one
+    told an incident (车停在鑫达停车场…被划了一长道…一句解释都没有, then 11098765432): the
+    tourist wants to be called back about it, and the complaint form opens on both."""
+    if tracker.get_slot("requested_slot"):  # the form has asked: it is no opening
+        return None
+    if not intake.only_a_number(str(tracker.latest_message.get("text") or "")):
+        return None
+    messages = [event for event in tracker.events if event.get("event") == "user"]
+    before = messages[-2] if len(messages) >= 2 else None
+    told = to_simplified(str(before.get("text") or "")) if before else ""
+    return before if intake.tells_an_incident(told) else None
+
+
+def _text_of(message: dict[str, Any], *, as_written: bool) -> str:
+    original = (message.get("metadata") or {}).get("original_text") if as_written else None
+    return str(original or message.get("text") or "")
+
+
+def _message(tracker: Tracker, *, as_written: bool = False) -> str:
+    """The latest message's text (``as_written``: before the engine's simplified-character
+    copy); at the form's opening on a number sent alone, the story told before it and the
+    number (see story_before_number)."""
+    text = _text_of(tracker.latest_message, as_written=as_written)
+    before = story_before_number(tracker)
+    return text if before is None else f"{_text_of(before, as_written=as_written)}\n{text}"
+
+
 def _said(tracker: Tracker) -> str:
     """The latest message in simplified characters, with names misheard or mistyped as they
     sound written as the name (龙谭瀑布 → 龙潭瀑布, as the knowledge base reads queries)."""
-    return _read(tracker.latest_message.get("text") or "")
+    return _read(_message(tracker))
 
 
 @lru_cache(maxsize=256)
@@ -97,9 +127,7 @@ def _corrects_another_field(said: str, field: str) -> bool:
 def _verbatim(tracker: Tracker) -> str:
     """The tourist's own words: the engine reads a simplified-character copy, the work order
     keeps what was written (``original_text`` in the message metadata)."""
-    message = tracker.latest_message
-    original = (message.get("metadata") or {}).get("original_text")
-    return str(original or message.get("text") or "").strip()
+    return _message(tracker, as_written=True).strip()
 
 
 def _intent(tracker: Tracker) -> str | None:
@@ -175,6 +203,57 @@ def _standing_answer(tracker: Tracker, slot: str, said: str, value: str) -> str 
     return answer if outright else None
 
 
+def _refines(current: str | None, target: str | None) -> bool:
+    """The same business with its person told more exactly: 天池观光车（司机） →
+    天池观光车（0357号司机）, 华夏旅行社（导游） → 华夏旅行社（导游小王）."""
+    role = (current or "").partition("（")[2].rstrip("）")
+    return (
+        current is not None
+        and target is not None
+        and target != current
+        and bool(role)
+        and _business(target) == _business(current)
+        and role in target.partition("（")[2]
+    )
+
+
+def _holds_businesses(target: str | None) -> bool:
+    """A place or a market, which stalls and shops are in: 老街小吃城, 云溪古镇."""
+    return target is not None and (target in known_names("place") or target.endswith(MARKETS))
+
+
+def _business_at_place(target: str | None) -> bool:
+    """A business of its own, not a place, a kind, an agency or a person: one a place can
+    hold."""
+    return (
+        target is not None
+        and not intake.is_vague(target)
+        and _business(target) not in known_names("place")
+        and not AGENCY_OR_PERSON.search(target)
+    )
+
+
+def _without_companies(text: str, names: list[str], places: list[str]) -> str:
+    """The text with the companies' names blanked out, so that the places in them are not
+    read: 汽车客运 in 汽车客运总站, or a name that ends in a kind of place, is no company."""
+    for name in names:
+        if not name.endswith(PLACE_KINDS) and not any(name in place for place in places):
+            text = text.replace(name, "、")
+    return text
+
+
+def _located(place: str, said: str, target: str | None) -> bool:
+    """Said as where the target is: 入住云溪古镇的悦来客栈, when the complaint is of 悦来客栈."""
+    business = _business(target)
+    if not business or business in place:
+        return False
+    return bool(
+        re.search(
+            f"{re.escape(place)}(?:{intake.SIDE}|里|上)?{intake.THAT}?{re.escape(business)}", said
+        )
+    )
+
+
 def _named_in(target: str | None, answer: str) -> bool:
     """Whether the answer names the target, not a role alone (导游) nor a name the story only
     implied (缆车 → 青峰山索道公司) or a stretch of it taken for the answer (馆子太脏了)."""
@@ -247,7 +326,9 @@ class ValidateComplaintForm(FormValidationAction):
         # same said again in full (玻璃栈道 → 叫云端玻璃栈道) still replaces it.
         named = answer is not None and _named_in(current, answer)
         said_in_full = _business(current) in _business(target) and target != current
-        if named and not said_in_full and not intake.names_outright(text):
+        # 老街小吃城 given as who is where; a business named later (张记竹筒饭的摊位) is who.
+        within = _holds_businesses(current) and _business_at_place(target)
+        if named and not said_in_full and not within and not intake.names_outright(text):
             return {}
         # 在古镇里头，云溪老街靠北那一头 tells where, asked or not.
         answering_place = tracker.get_slot("requested_slot") == "place" or bool(WHERE.match(said))
@@ -271,8 +352,10 @@ class ValidateComplaintForm(FormValidationAction):
         candidates = [*businesses, *intake.named_businesses(text)]
         renamed = renamed or intake.complained_of(text, candidates, places) is not None
         # Filed for want of a name (the place, or nothing) when who was not told.
-        unnamed = current == UNNAMED or (
-            current == tracker.get_slot("place") and current in known_names("place")
+        unnamed = (
+            current == UNNAMED
+            or within
+            or (current == tracker.get_slot("place") and current in known_names("place"))
         )
         if current and (intake.is_vague(current) or unnamed):
             # A role-only target is made specific by a name, but a 导游's by their agency's,
@@ -287,6 +370,7 @@ class ValidateComplaintForm(FormValidationAction):
             better = bool(businesses) and not answering_place and not intake.is_vague(target)
             agency_kept = AGENCY.search(_business(current)) and not AGENCY.search(target or "")
             better = better and not agency_kept and not shorter
+            better = better or _refines(current, target)
         # Where they stayed or were headed (说去悦来客栈) does not replace whom they complain of.
         better = better and not intake.is_setting(text, _business(target))
         if target and (not current or renamed or better):
@@ -338,18 +422,18 @@ class ValidateComplaintForm(FormValidationAction):
             for n in intake.named_businesses(intake.without_negated(said))
             if not intake.straddles(n, known)
         ]
-        companies = [
-            n for n in named if not n.endswith(PLACE_KINDS) and not any(n in k for k in known)
-        ]  # 汽车客运 in 汽车客运总站 is no company
-        outside = reduce(lambda text, n: text.replace(n, "、"), companies, said)
-        tagged = [
+        # 青峰山 said only in 青峰山索道公司 is the company's name; in 青峰山景区 it is the place.
+        # So is 天池 in 天池观光车, a business we know, unless no other place is told.
+        outside = _without_companies(said, named, known)
+        companies = [b for b in known_names("business") if b in outside]
+        beyond = _without_companies(outside, companies, known)
+        candidates = [
             p
             for p in dict.fromkeys([*_names(tracker, "place"), *known])
-            # 青峰山 said only in 青峰山索道公司 is the company's name; in 青峰山景区 it is the
-            # place.
-            if not _taken_back(p, said)
-            and p in outside
-            and not any(p in k and p != k for k in known)  # 翠湖 in 翠湖公园
+            if not _taken_back(p, said) and not any(p in k and p != k for k in known)  # 翠湖公园
+        ]
+        tagged = [p for p in candidates if p in beyond] or [
+            p for p in candidates if p in outside and not current
         ]
         if current and not intake.correcting(said):
             # A word the NLU guessed is a place, said again of the one we have: 瀑布 of 龙潭瀑布.
@@ -368,8 +452,14 @@ class ValidateComplaintForm(FormValidationAction):
         # (在云溪北站集合) is not where it happened while another place is said.
         tagged = [p for p in tagged if p in known_names("place")] or tagged
         # Where they stayed or were headed is the setting (住的是古镇的听雨轩民宿, 买去青峰山的
-        # 车票), unless it is the only place.
-        tagged = [p for p in tagged if not intake.is_setting(said, p)] or tagged
+        # 车票), unless it is the only place, or where the lodging complained of is (入住云溪
+        # 古镇的悦来客栈).
+        target = tracker.get_slot("target") or intake.find_target(
+            told, _names(tracker, "business"), known
+        )
+        tagged = [
+            p for p in tagged if not intake.is_setting(said, p) or _located(p, said, target)
+        ] or tagged
         # Nor is where they came from (从古镇玩回来取), nor a place the story clears.
         tagged = [
             p for p in tagged if not intake.came_from(said, p) and not intake.is_cleared(said, p)
@@ -410,7 +500,7 @@ class ValidateComplaintForm(FormValidationAction):
     def extract_incident_time(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
-        text = told = tracker.latest_message.get("text") or ""
+        text = told = _message(tracker)
         said = _said(tracker)
         current = tracker.get_slot("incident_time")
         if current and _corrects_another_field(said, "incident_time"):
@@ -436,7 +526,10 @@ class ValidateComplaintForm(FormValidationAction):
         tagged = [
             t
             for t in _entities(tracker, "time")
-            if len(t) > 1 and intake.TIME_UNIT.search(t) and (t in text or t not in told)
+            if len(t) > 1
+            and intake.TIME_UNIT.search(t)
+            and not intake.NUMBERED.search(t)
+            and (t in text or t not in told)
         ]
         found = [t for t in [*tagged, intake.find_time(text)] if t]
         # When they booked is no time of the incident, unless it is the only one told.
@@ -454,7 +547,7 @@ class ValidateComplaintForm(FormValidationAction):
     def extract_phone(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
-        text = tracker.latest_message.get("text") or ""
+        text = _message(tracker)
         # The NLU may tag a fragment of a number typed with spaces; the whole text may not.
         readings = [*_entities(tracker, "phone"), intake.find_phone(text)]
         phone = next((p for p in readings if p and intake.PHONE.fullmatch(p)), None)

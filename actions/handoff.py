@@ -4,6 +4,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.complaints import story_before_number
 from bot.complaints import intake
 from bot.safety import EMERGENCY_MESSAGE, HANDOFF_MESSAGE
 
@@ -98,6 +99,10 @@ class ActionFallbackTriage(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         text = tracker.latest_message.get("text") or ""
-        if intake.reads_like_complaint(text) or intake.states_complaint(text):
+        if (
+            intake.reads_like_complaint(text)
+            or intake.states_complaint(text)
+            or story_before_number(tracker)
+        ):
             return [FollowupAction("complaint_form")]
         return [FollowupAction("action_two_stage_fallback")]

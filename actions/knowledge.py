@@ -5,10 +5,16 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.complaints import story_before_number
 from actions.deps import channel_of, services
 from bot.complaints import intake
 from bot.safety import NO_ANSWER_MESSAGE
 from channels.base import SHORT_CHANNELS
+
+NUMBER_ALONE_MESSAGE = (
+    "收到您的号码。请问您是想投诉（请说说发生了什么）、查询投诉进度（请发送以TS开头的投诉单号），"
+    "还是咨询旅游问题？"
+)
 
 
 class ActionAnswerFaq(Action):
@@ -22,11 +28,14 @@ class ActionAnswerFaq(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         callback = intake.leaves_a_number(text)
         told = intake.reads_like_complaint(text) and (intent == "inform" or callback)
-        if told or intake.states_complaint(text):
+        if told or intake.states_complaint(text) or story_before_number(tracker):
             # A complaint said outright (我要投诉…), an incident told as details (`inform`), or
-            # as a question that leaves a number to be called back on: the complaint form
-            # takes it all in.
+            # as a question that leaves a number to be called back on, or followed by a number
+            # sent on its own: the complaint form takes it all in.
             return [FollowupAction("complaint_form")]
+        if intake.only_a_number(text):  # no story before it: nothing to look up
+            dispatcher.utter_message(text=NUMBER_ALONE_MESSAGE)
+            return []
         channel = channel_of(tracker.latest_message)
         result = services().kb.search(text, k=3)
         services().questions.record(result, channel)

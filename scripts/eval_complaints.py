@@ -29,14 +29,16 @@ TOKEN = "eval-complaints"
 
 def matches(field: str, expected: str, actual: str | None) -> bool:
     """Names and times are kept in simplified characters (雲溪 is 云溪), places and businesses
-    under their official names (古镇 is 云溪古镇): either reading of the expected name will do."""
+    under their official names (古镇 is 云溪古镇): either reading of the expected name will do.
+    A target's person or desk is filed in brackets: 云溪博物馆（保安） is 云溪博物馆保安."""
     if actual is None:
         return False
     if field in ("category", "phone"):
         return actual == expected
     expected = to_simplified(expected)
     readings = {expected, OFFICIAL.get(field, str)(expected)}
-    return any(reading in to_simplified(actual) for reading in readings)
+    filed = to_simplified(actual).replace("（", "").replace("）", "")
+    return any(reading in filed for reading in readings)
 
 
 def main() -> int:

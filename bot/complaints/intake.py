@@ -76,7 +76,7 @@ KINDS = (
     "山居", "人家", "小筑", "驿站", "酒楼", "排档", "土特产", "特产", "银饰",
     "租车", "车行", "出租车", "漂流", "游船", "索道", "飞索", "滑索", "乐园", "旅拍", "市场",
     "寄存点", "寄存处", "小卖部", "服务点", "租赁点", "栈道", "滑道", "吊桥", "茶舍", "茶室",
-    "筏队", "船队", "画舫", "游艇", "KTV", "摊", "烧烤", "奶茶",
+    "筏队", "船队", "漂流队", "马队", "画舫", "游艇", "KTV", "酒吧", "清吧", "摊", "烧烤", "奶茶",
     "店", "馆", "铺", "阁", "轩", "坊", "苑", "城", "楼", "居",
 )  # fmt: skip
 # A kind that is also part of everyday words: 楼上, 居然.
@@ -109,6 +109,8 @@ LEADING_WORDS = re.compile(
     r"|[的在是住去到被给了和把叫]|跟(?!拍)"  # 跟拍工作室
 )
 QUOTED = re.compile(r"[“「『\"]([^”」』\"]{2,20})[”」』\"]")
+# A business's desks, said right after it: 天池观光车售票处 (filed 天池观光车（售票处）).
+COUNTERS = ("售票处", "售票窗口", "检票口", "服务台", "寄存处")
 # What someone said, quoted, is not a name: it has pronouns, particles or punctuation, or it
 # follows a verb of speech.
 SAID = re.compile(r"[说骂吼喊讲问答嚷话]|写(?![着住的])")  # 还写「台湾妹子都来打卡」; 写着 a name
@@ -139,8 +141,8 @@ NICK = (
 # inside one (全程导游, 官方导游, 桂林导游); after what a sign says (写着/写住周师傅).
 WORD_START = r"(?:(?<![\u4e00-\u9fff])|(?<=[的是叫称个位那这找跟被给和让带说问他她佢着住了]))"
 TITLE = r"(?:导游|导(?![游览致航演])|师傅|司机|领队|经理|老板)"  # 韦导
-PERSON = re.compile(
-    f"{STAFF}{NICK}|{STAFF}[^大小老一这那个的是\\s，。,.][姐哥](?![姐哥])|姓[\u4e00-\u9fff]的?{STAFF}"
+PERSON = re.compile(  # …and by the number on the badge: 0357号司机
+    f"\\d{{2,6}}号{STAFF}|{STAFF}{NICK}|{STAFF}[^大小老一这那个的是\\s，。,.][姐哥](?![姐哥])|姓[\u4e00-\u9fff]的?{STAFF}"
     f"|(?:(?:出租车|网约车|大巴|观光车)?{STAFF}|{WORD_START})[{SURNAMES}]{TITLE}"
 )
 # A role and what the person is called: 导游叫小雷, 司机叫王师傅 (filed 导游小雷).
@@ -152,13 +154,15 @@ NICKNAME = re.compile(NICK)
 DEFINITE = re.compile(
     r"(?:那|这)家(?!店|一直|都|也|还|就|很|挺|太|真|人|是)([\u4e00-\u9fff]{2,8}?)(?<!人)(?=吃|买|住|喝|用餐|消费|拍|的|里|[，。,.！!？?\s]|$)"
 )
+# A stall or shop named by its owner's name: 张记竹筒饭的摊位, 阿香家的档口.
+STALL = re.compile(r"([\u4e00-\u9fff]{2,8}?)家?的(?:摊位|摊子|摊档|档口|铺子|铺面|门面|店面)")
 INDEFINITE = re.compile(r"(一家|一个|一间)$")
 GRADE = re.compile(
     r"[一二三四五六七八九十两\d]星级?|星级|快捷|经济型|高档|豪华|普通|[大小老新旧本该此各]"
 )  # 四星酒店
 # What follows these words is what the complaint is about: 我要投诉一下云溪大酒店, 投诉碧波游船。
 COMPLAINED_OF = re.compile(
-    r"(投诉|举报|反映|[Cc]omplain|告(?![诉知别]))(一下|一哈)?(我们)?(跟团的|的就是|的是|的|就是|是)?"
+    r"(投诉|举报|反映|[Cc]omplain|告(?![诉知别]))(一下|一哈)?(我们)?(?:的?对象[\s，,嗯呃啊]*)?(跟团的|的就是|的是|的|就是|是)?"
 )
 # A name given in the clause after what is complained of: …一家民宿，叫“竹语山居”.
 NAMED_NEXT = re.compile(
@@ -211,7 +215,7 @@ LODGED = re.compile(r"住(?:在|的是|的|进了?|了)?(?:(?:旁边|附近|隔�
 # A name in a sentence that clears it (金凤凰玉器店我们也去了，那家倒没逼人) is a decoy.
 CLEARED = re.compile(
     r"没毛病|挺好|还行|还可以|还将就|倒没|倒是没|没问题|没有问题|正规|很正常|挺实在|都实在|很满意"
-    r"|特别好|很好|好得很|没关系|没得关系|无关"
+    r"|特别好|很好|好得很|没关系|没得关系|无关|(?<![不没])(?:开心|愉快)"
 )
 BOOKED = re.compile(
     r"[^，。,.！!？?；;]{0,8}?(?:(?<!退)订了|(?<!退)订的|预订|下单|下的单|报名|报了名|报的|付了?定金)"
@@ -219,9 +223,10 @@ BOOKED = re.compile(
 CAME_FROM = re.compile(r"[^，。,.！!？?；;]{0,10}?(?:过来|回来|来的|赶来|赶过来)")
 SENTENCE_PARTS = re.compile(r"[，。,.！!？?；;]")
 SENTENCE = re.compile(r"[^。！!？?；;]+")
-# Where a driver was asked to take them is a setting too: 跟司机说去悦来客栈, 打车去云溪大酒店;
-# and where a ticket was for: 买去青峰山的车票.
-HEADED = re.compile(r"(?:[讲说要想买]|打车|坐车|叫车|打的)去$")
+# Where a driver was asked to take them is a setting too: 跟司机说去悦来客栈, 打车去云溪大酒店,
+# 上车去云溪古镇; where a ticket was for: 买去青峰山的车票; where staff sent them: 让我们去南门
+# 游客中心办.
+HEADED = re.compile(r"(?:[讲说要想买]|打车|坐车|叫车|打的|上车|[让叫][我他]们?)去$")
 REPORTING = re.compile(
     r"反[映应]|投诉|举报|维权|给个说法|讨个说法|没个说法|没有说法|给个交代|没人管|管不管"
 )
@@ -264,6 +269,11 @@ SPOKEN_NUMBER = re.compile(f"[{SPOKEN_DIGIT}](?:[\\s-]?[{SPOKEN_DIGIT}]){{6,}}")
 DIGITS = str.maketrans(SPOKEN_DIGIT, "0012345678912")
 CALLBACK = re.compile(r"(?<!\d)[01]\d{9,11}(?!\d)")
 PHONE_LIKE = re.compile(r"\d[\d\s-]{5,}\d")
+# A number sent on its own, with at most what it is: 我的电话是 0871-65328874。
+NUMBER_ALONE = re.compile(
+    r"(?:我的?)?(?:联系)?(?:电话|手机号?|号码)?[是为：:\s]*\d[\d\s-]{5,}\d[。.！!]?"
+)
+STORY_CHARS = 30  # a status question or a number is short; a grievance told is not
 # A number said to be one to call, whatever its form: 电话87652301 (a local landline).
 NUMBER_LEFT = re.compile(r"(?:电话|手机|号码)[是为：:\s]{0,3}\d[\d\s-]{5,}\d")
 NUMERAL = r"(?:\d{1,2}|[一二两三四五六七八九十]{1,3})"  # 3点 or 三点
@@ -289,7 +299,7 @@ DAY = (
     + NUMERAL
     + r"[日号]"
     r"|(?:上上?个?|这个?|本)月初[一二三四五六七八九十]{1,2}"
-    r"|\d{1,2}[日号]|上上?个?月(?:[上中下]旬|[底初中])?|(?:去年|今年)(?:"
+    r"|(?<!\d)\d{1,2}[日号]|上上?个?月(?:[上中下]旬|[底初中])?|(?:去年|今年)(?:"
     + NUMERAL
     + r"月)?|"
     + FESTIVAL
@@ -305,6 +315,7 @@ CLOCK = (
     r"|\d{1,2}[:：]\d{2}"
 )
 TIME_UNIT = re.compile(r"[天日月号周点时午晚早夜节年前末拜期刚晌昏宵夕]")  # what a time names
+NUMBERED = re.compile(r"\d{3,}[号日]")  # a badge, room or bus number (0357号司机), not a day
 ABOUT = r"(?:大概|大约|差不多|约莫)?"
 AROUND = r"(?:左右|前后|那会儿?|的样子|光景|的时候)?"
 TIME = re.compile(f"{ABOUT}(?:{DAY}(?:{PART})?(?:{CLOCK})?|(?:{PART})(?:{CLOCK})){AROUND}")
@@ -412,6 +423,12 @@ def named_businesses(text: str) -> list[str]:
         if not GRADE.fullmatch(name) and name not in GENERIC:  # 四星酒店, 旅游专线
             names.append(name + match.group(2))
     names.extend(definite.group(1) for definite in DEFINITE.finditer(text))
+    names.extend(
+        name
+        for stall in STALL.finditer(text)
+        if not PRONOUN.search(name := LEADING_WORDS.split(stall.group(1))[-1])
+        and not KIND_FIRST.match(name)
+    )
     names.extend(m.group(1) for m in MANAGED.finditer(text) if not PRONOUN.search(m.group(1)))
     return list(dict.fromkeys(name for name in names if len(name) >= 2))
 
@@ -447,15 +464,16 @@ def complained_of(text: str, candidates: Sequence[str], places: Sequence[str] = 
         named_here = outright_names(whole)
         if named_here:  # 投诉云溪老街上一家叫锦绣坊的纪念品店
             return named_here[0]
-        at_place = None
+        at_place, joined = None, False
         for place in sorted(places, key=len, reverse=True):
             if thing.startswith(place) and len(thing) > len(place):
                 at_place = place
                 thing = thing[len(place) :]
-                thing = thing[LOCATED.match(thing).end() :]  # type: ignore[union-attr]
+                located = LOCATED.match(thing).end()  # type: ignore[union-attr]
+                thing, joined = thing[located:], located == 0
                 break
         parts = NEXT_TO.split(thing)
-        thing = parts[-1]
+        thing, joined = parts[-1], joined and len(parts) == 1
         referred = REFERRED.fullmatch(thing)
         # 小吃城里头的李记钵钵鸡: the stall, not the food court it is in.
         readings = (thing,) if len(parts) > 1 else (thing, whole)
@@ -477,12 +495,14 @@ def complained_of(text: str, candidates: Sequence[str], places: Sequence[str] = 
         persons = [c for c in candidates if PERSON.fullmatch(c)]
         if re.search(STAFF, thing) and NOT_A_NAME.search(thing) and persons:
             return persons[0]  # 投诉一位计程车司机…司机自称卢师傅: the driver, by name
+        cue = cue_position(thing)  # 二层茶座乱收费: the name ends where what it did begins
+        thing = thing[:cue] if cue is not None and cue >= 2 else thing
         if (
             2 <= len(thing) <= MAX_UNKNOWN_NAME
             and not NOT_A_NAME.search(thing)
             and not KIND_FIRST.match(thing)  # 旅行社不按合同走: a kind and what it did
         ):
-            return thing
+            return at_place + thing if at_place and joined else thing  # 望月楼二层茶座
         if at_place and not candidates:
             return at_place  # 投诉一下汽车站的厕所: the station itself
     return None
@@ -603,6 +623,9 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
     # the one said nearest to the business (车和司机都还行…金桥旅行社派的那个导游 → 导游).
     roles = [role for role in (PEOPLE if business else ROLES) if role in rest]
     at = text.find(business) if business else 0
+    if business:  # its desk, said with it: 天池观光车售票处
+        after = text[at + len(business) :]
+        roles = [c for c in COUNTERS if after.startswith(c)] or roles
     role = min(roles, key=lambda r: abs(rest.index(r) - at)) if roles else None
     if business and role and (role in business or PERSON.fullmatch(business)):
         role = None  # 鲍导游, 韦导 are a 导游 already
@@ -615,7 +638,7 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
             return f"{role}{business}"
     if business and role:  # 华夏旅行社的导游阿梅, 导游叫小雷: the agency's guide, by name
         persons = [p.group(0) for p in PERSON.finditer(rest)] + staff_called(rest)
-        role = next((p for p in persons if p.startswith(role)), role)
+        role = next((p for p in persons if p.startswith(role) or p.endswith(role)), role)
     if business:
         return f"{business}（{role}）" if role else business
     if role in PLACE_ROLES and places:
@@ -694,6 +717,19 @@ def leaves_a_number(text: str) -> bool:
     """A number to be called back on, valid or not: a mobile (a digit too many or too few) or
     a landline (0871-6532 8874); not a date or a price."""
     return bool(CALLBACK.search(digits_run(text)) or NUMBER_LEFT.search(text))
+
+
+def only_a_number(text: str) -> bool:
+    """A message that is a number to call and nothing more: 11098765432, 电话 138 1234 5678."""
+    return bool(NUMBER_ALONE.fullmatch(in_figures(text).strip()))
+
+
+def tells_an_incident(text: str) -> bool:
+    """A story of something that happened, long enough to be one, with when or who: a number
+    sent right after it asks to be called back about it."""
+    return len(text) >= STORY_CHARS and (
+        find_time(text) is not None or any(role in text for role in (*ROLES, *PEOPLE))
+    )
 
 
 def find_time(text: str) -> str | None:

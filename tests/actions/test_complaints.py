@@ -1,5 +1,6 @@
 import copy
 
+from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -9,6 +10,7 @@ from actions.complaints import (
     ActionComplaintStatus,
     ActionSubmitComplaint,
     ValidateComplaintForm,
+    story_before_number,
 )
 from bot.services import Services
 from tests.actions.conftest import DOMAIN, saved_tracker
@@ -743,3 +745,73 @@ async def test_a_vehicle_by_its_plate_is_the_target_not_the_place() -> None:
         requested_slot="place",
     )
     assert slots["place"] == "云溪机场" and "target" not in slots
+
+
+STORY_BEFORE_NUMBER = (
+    "我在云溪北站的鑫达停车场停了两天车，前天下午去取车的时候发现车门上被划了一长道，"
+    "找停车场的人调监控，他们说摄像头那个位置拍不到，一句解释都没有"
+)
+
+
+def told_then_number(story: str, number: str) -> Tracker:
+    """A story answered from the knowledge base, then a number sent on its own."""
+    tracker = saved_tracker("complaint_first_message")
+    tracker.events = [
+        {"event": "user", "text": story, "parse_data": {}},
+        {"event": "bot", "text": "正规公共停车场会在入口处公示收费标准…"},
+        {"event": "user", "text": number, "parse_data": {}},
+    ]
+    tracker.latest_message = {"text": number, "entities": [], "intent": {"name": "inform"}}
+    tracker.slots = {slot: None for slot in tracker.slots}
+    return tracker
+
+
+async def test_a_number_sent_after_a_story_opens_the_form_on_both() -> None:
+    tracker = told_then_number(STORY_BEFORE_NUMBER, "11098765432")
+    dispatcher = CollectingDispatcher()
+    events = await ValidateComplaintForm().run(dispatcher, tracker, FORM_DOMAIN)
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert (slots["target"], slots["place"], slots["incident_time"]) == (
+        "鑫达停车场",
+        "云溪北站",
+        "前天下午",
+    )
+    assert str(slots["description"]).startswith("我在云溪北站") and slots["phone"] is None
+    assert "11位" in dispatcher.messages[0]["text"]  # the number is refused, and asked again
+    # A number after a greeting, or a story once the form has asked, is read alone.
+    assert story_before_number(told_then_number("你好", "11098765432")) is None
+    asked = told_then_number(STORY_BEFORE_NUMBER, "13812345678")
+    asked.slots["requested_slot"] = "phone"
+    assert story_before_number(asked) is None
+
+
+async def test_a_badge_number_is_no_day_and_names_the_driver() -> None:
+    slots = await validated(
+        {
+            "text": "天池观光车0357号司机，他胸口牌牌上写起嘞",
+            "intent": {"name": "inform"},
+            "entities": [{"entity": "business", "value": "天池观光车"}],
+        },
+        target="天池观光车（司机）",
+        place="青峰山风景区",
+        requested_slot="incident_time",
+    )
+    assert slots["target"] == "天池观光车（0357号司机）"
+    assert "incident_time" not in slots and "place" not in slots  # 天池 of 天池观光车 is no place
+
+
+async def test_a_place_given_as_who_is_made_specific_by_a_business_in_it() -> None:
+    said = "张记竹筒饭的摊位，牌子上写竹筒饭15元一份，结账的时候说是按斤算"
+    slots = await answered(
+        {"text": said, "intent": {"name": "inform"}}, {"target": "老街小吃城"}, "incident_time"
+    )
+    assert slots["target"] == "张记竹筒饭"
+
+
+async def test_where_the_lodging_complained_of_is_is_where_it_happened() -> None:
+    said = (
+        "我要投诉悦来客栈。前天晚上我们入住云溪古镇的悦来客栈，床单上有头发，浴室一直发臭。"
+        "第二天一早我们就去望月楼了。"
+    )
+    slots = await validated({"text": said, "intent": {"name": "complain"}})
+    assert slots["place"] == "云溪古镇"

@@ -89,3 +89,27 @@ def test_a_complaint_said_outright_starts_the_form_whatever_the_intent(services:
     dispatcher = CollectingDispatcher()
     assert ActionAnswerFaq().run(dispatcher, tracker, DOMAIN) == []
     assert dispatcher.messages
+
+
+def test_a_number_sent_on_its_own_after_a_story_starts_the_complaint_form(
+    services: Services,
+) -> None:
+    story = (
+        "我在云溪北站的停车场停了两天车，前天下午去取车的时候发现车门上被划了一长道，"
+        "找停车场的人调监控，一句解释都没有"
+    )
+    tracker = saved_tracker("complaint_first_message")
+    tracker.events = [
+        {"event": "user", "text": story},
+        {"event": "bot", "text": "正规公共停车场会在入口处公示收费标准…"},
+        {"event": "user", "text": "11098765432"},
+    ]
+    tracker.slots["requested_slot"] = None
+    tracker.latest_message.update({"text": "11098765432", "intent": {"name": "inform"}})
+    assert ActionAnswerFaq().run(CollectingDispatcher(), tracker, DOMAIN) == [
+        {"event": "followup", "timestamp": None, "name": "complaint_form"}
+    ]
+    tracker.events[0]["text"] = "你好"  # a number with no story before it is no complaint
+    dispatcher = CollectingDispatcher()
+    assert ActionAnswerFaq().run(dispatcher, tracker, DOMAIN) == []
+    assert "投诉单号" in str(dispatcher.messages[0]["text"])  # asked what it is for

