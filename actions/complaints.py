@@ -46,8 +46,10 @@ WHERE = re.compile(r"\s*(?:就|是)?在")
 MEETING = re.compile(r"(?:的)?(?:集合|上车|碰头|碰面|出发|接我们|报的?名|报团)")
 
 
-# Cantonese particles every rule reads as Mandarin: 叫「山水茶坊」嘅茶馆 is 叫“山水茶坊”的茶馆.
+# Cantonese particles every rule reads as Mandarin: 叫「山水茶坊」嘅茶馆 is 叫“山水茶坊”的茶馆,
+# 唔系悦来客栈 is 不是悦来客栈.
 PARTICLES = str.maketrans({"嘅": "的", "喺": "在"})
+CANTONESE_NOT = re.compile("唔[系係]")
 
 
 def _entities(tracker: Tracker, entity: str) -> list[str]:
@@ -91,7 +93,8 @@ def _said(tracker: Tracker) -> str:
 @lru_cache(maxsize=256)
 def _read(text: str) -> str:
     """Every extractor of a turn reads the same message: its pinyin is worked out once."""
-    return default_matcher().canonicalize(to_simplified(text).translate(PARTICLES))
+    mandarin = CANTONESE_NOT.sub("不是", to_simplified(text).translate(PARTICLES))
+    return default_matcher().canonicalize(mandarin)
 
 
 def _names(tracker: Tracker, kind: str) -> list[str]:

