@@ -456,10 +456,8 @@ class ValidateComplaintForm(FormValidationAction):
         tagged = [p for p in tagged if p in known_names("place")] or tagged
         # Where they stayed or were headed is the setting (住的是古镇的听雨轩民宿, 买去青峰山的
         # 车票), unless it is the only place, or where the lodging complained of is (入住云溪
-        # 古镇的悦来客栈).
-        target = tracker.get_slot("target") or intake.find_target(
-            told, _names(tracker, "business"), known
-        )
+        # 古镇的悦来客栈: the target, read from this message before the place, is in the slot).
+        target = tracker.get_slot("target")
         tagged = [
             p for p in tagged if not intake.is_setting(said, p) or _located(p, said, target)
         ] or tagged
