@@ -7,7 +7,7 @@ from rasa_sdk.events import AllSlotsReset, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.deps import channel_of, services
-from bot.complaints import intake
+from bot.complaints import categories, intake
 from bot.complaints.names import PLACE_PART, known_names, official_place, official_target
 from bot.complaints.service import ComplaintDraft, Lookup
 from knowledge_base.pinyin import default_matcher
@@ -125,6 +125,34 @@ def _corrects_another_field(said: str, field: str) -> bool:
     Worth asking only once the form holds values: a first story's 不是 is no correction."""
     places = known_names("place")
     return intake.correcting(said) and intake.corrected_field(said, places) not in (None, field)
+
+
+def _told_to_form(tracker: Tracker) -> list[str]:
+    """The tourist's messages to the complaint form, as read (see _said), the latest last:
+    from the one that opened it, with the story told before a number that opened it."""
+    told = [_said(tracker)]
+    if tracker.active_loop.get("name") != FORM:
+        return told  # this message opens it
+    events = tracker.events
+    users = [i for i, event in enumerate(events) if event.get("event") == "user"]
+    opened = max(
+        (
+            i
+            for i, e in enumerate(events)
+            if e.get("event") == "active_loop" and e.get("name") == FORM
+        ),
+        default=0,
+    )
+    opening = max((i for i in users if i < opened), default=users[-1] if users else 0)
+    if not users or opening == users[-1]:
+        return told  # the form opened on this message
+    earlier = [i for i in users[:-1] if i >= opening]
+    before = users.index(opening) - 1
+    text_of = [str(events[i].get("text") or "") for i in users]
+    if before >= 0 and intake.only_a_number(text_of[before + 1]):
+        if intake.tells_an_incident(to_simplified(text_of[before])):
+            earlier.insert(0, users[before])
+    return [_read(str(events[i].get("text") or "")) for i in earlier] + told
 
 
 def _verbatim(tracker: Tracker) -> str:
@@ -399,15 +427,18 @@ class ValidateComplaintForm(FormValidationAction):
     def extract_category(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
-        said = _said(tracker)
-        category = intake.classify_category(said)
-        current = tracker.get_slot("category")
-        corrected = intake.correcting(said) and not _corrects_another_field(said, "category")
-        if category and (current in (None, "其他") or corrected):
-            return {"category": category}
-        # The tourist is not asked to classify: without a cue it is 其他 until one comes (the
-        # read-back shows it, and the administration reclassifies).
-        return {} if current else {"category": "其他"}
+        """The category the tourist last corrected it to (类别不对，是退费纠纷), else the one
+        the classifier reads in all they told the form. Before anything is told (我想投诉) it
+        is 其他: the tourist is not asked to classify, and the read-back shows it."""
+        told = _told_to_form(tracker)
+        for said in reversed(told):
+            if intake.correcting(said) and not _corrects_another_field(said, "category"):
+                if category := intake.classify_category(said):
+                    return {"category": category}
+        story = "\n".join(told)
+        if len(story) < STORY_CHARS and intake.classify_category(story) is None:
+            return {"category": "其他"}
+        return {"category": categories.classify(story)}
 
     def extract_place(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]

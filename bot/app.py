@@ -1,6 +1,7 @@
 """The FastAPI application: channels, the action endpoint, health."""
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -17,6 +18,7 @@ from bot.api import ImportRejected
 from bot.api import create_router as create_api_router
 from bot.assist import AssistHub
 from bot.channel_routes import create_router as create_channel_router
+from bot.complaints import categories
 from bot.complaints.api import create_router as create_complaints_router
 from bot.console import create_router as create_console_router
 from bot.conversation import ConversationService
@@ -74,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         services = await to_thread.run_sync(Services.build, settings)
         await to_thread.run_sync(seed_demo_kb, services)
         services.watcher.start()
+        threading.Thread(target=categories.warm_up, name="categories", daemon=True).start()
         actions.deps.configure(services)
         engine = EngineClient(
             settings.engine_url, token=settings.engine_token, timeout=settings.engine_timeout

@@ -12,6 +12,7 @@ from typing import Any
 
 from anyio import to_thread
 
+from bot.complaints import categories
 from bot.complaints.intake import ROLES, classify_category, find_phone, find_target, find_time
 from bot.engine import EngineClient
 from bot.exceptions import EngineUnavailable
@@ -135,6 +136,8 @@ class AssistHub:
         """Accumulate the work order over the call: later, more specific words win."""
         found = {e["entity"]: str(e["value"]) for e in entities if e.get("value")}
         prefill = state.prefill
+        said = [line["text"] for line in state.lines if line["speaker"] == "caller"]
+        story = "；".join(said)
         businesses = [found["business"]] if "business" in found else []
         target = find_target(text, businesses)
         if target and _names_role(prefill.get("target")) and not _names_role(target):
@@ -143,13 +146,13 @@ class AssistHub:
             ("target", target),
             ("place", found.get("place")),
             ("incident_time", find_time(text) or found.get("time")),
-            ("category", classify_category(text)),
+            # Once a grievance is told, its category as the whole call reads so far.
+            ("category", categories.classify(story) if classify_category(story) else None),
             ("phone", find_phone(text)),
         ):
             if value:
                 prefill[name] = value
-        said = [line["text"] for line in state.lines if line["speaker"] == "caller"]
-        prefill["description"] = "；".join(said)[-2000:]
+        prefill["description"] = story[-2000:]
 
     @staticmethod
     def _alerts(state: CallState, text: str, intent: str | None, top: str | None) -> list[str]:

@@ -827,3 +827,31 @@ async def test_cantonese_not_is_read_in_a_correction() -> None:
         requested_slot="phone",
     )
     assert slots["target"] == "云栖小院民宿"
+
+
+async def told_over(turns: list[str], message: str) -> dict[str, object]:
+    """The slots the open form sets for ``message`` after the tourist said ``turns``, the first
+    of which opened it."""
+    tracker = saved_tracker("complaint_first_message")
+    earlier = "上回那个导游一直骂人，态度太差了，这个怎么投诉"  # asked before; the form not open
+    tracker.events = [{"event": "user", "text": earlier}, {"event": "user", "text": turns[0]}]
+    tracker.events.append({"event": "active_loop", "name": "complaint_form"})
+    for turn in turns[1:]:
+        tracker.events.append({"event": "user", "text": turn})
+    tracker.events.append({"event": "user", "text": message})
+    tracker.active_loop = {"name": "complaint_form"}
+    tracker.latest_message = {"entities": [], "text": message, "intent": {"name": "inform"}}
+    tracker.slots = {**tracker.slots, "requested_slot": "phone", "category": "其他"}
+    events = await ValidateComplaintForm().run(CollectingDispatcher(), tracker, FORM_DOMAIN)
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+async def test_the_category_is_read_in_everything_told_to_the_form() -> None:
+    opened = ["我想投诉一下", "我们住的农家乐说好的包三餐，结果第二天就不管饭了，还要另外加钱"]
+    slots = await told_over(opened, "电话13812345678")
+    assert slots["category"] == "合同违约"
+    # What was asked before the form opened is not part of this complaint.
+    assert (await told_over(["我想投诉一下"], "嗯"))["category"] == "其他"
+    # The tourist's own word on the category stands against the story.
+    slots = await told_over([*opened, "类别不对，应该算退费纠纷，加的钱要退"], "对")
+    assert slots["category"] == "退费纠纷"
