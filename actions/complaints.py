@@ -29,6 +29,7 @@ MORE_STORY_CHARS = 20
 
 MAX_NAME_CHARS = 30
 AGENCY = re.compile("|".join(intake.AGENCIES))
+GUIDE = re.compile("^(?:导游|领队)")
 AGENCY_OR_PERSON = re.compile("|".join([*intake.AGENCIES, *intake.PEOPLE]))
 # Kinds of business that are places themselves: 龙潭瀑布停车场 is at 龙潭瀑布, and so are
 # 云溪机场出租车 at the airport; 青峰山索道公司 is a company.
@@ -56,18 +57,38 @@ def _entities(tracker: Tracker, entity: str) -> list[str]:
     return [str(value) for value in tracker.get_latest_entity_values(entity)]
 
 
+def _user_messages(tracker: Tracker) -> list[dict[str, Any]]:
+    return [event for event in tracker.events if event.get("event") == "user"]
+
+
+def told_before(before: str, opening: str) -> bool:
+    """Whether a complaint opening on ``opening`` takes in the message ``before`` it: a story of
+    something that went wrong (the tourist told it, got an answer, then said 投诉观音洞景区),
+    or of any incident when the opening is a number sent on its own to be called back on."""
+    if not intake.tells_an_incident(before):
+        return False
+    return intake.only_a_number(opening) or intake.classify_category(before) not in (None, "其他")
+
+
 def story_before_number(tracker: Tracker) -> dict[str, Any] | None:
     """The message before the latest when the latest is a number sent on its own and that one
     told an incident (车停在鑫达停车场…被划了一长道…一句解释都没有, then 11098765432): the
     tourist wants to be called back about it, and the complaint form opens on both."""
-    if tracker.get_slot("requested_slot"):  # the form has asked: it is no opening
-        return None
     if not intake.only_a_number(str(tracker.latest_message.get("text") or "")):
         return None
-    messages = [event for event in tracker.events if event.get("event") == "user"]
-    before = messages[-2] if len(messages) >= 2 else None
-    told = to_simplified(str(before.get("text") or "")) if before else ""
-    return before if intake.tells_an_incident(told) else None
+    return story_before_opening(tracker)
+
+
+def story_before_opening(tracker: Tracker) -> dict[str, Any] | None:
+    """The message before the latest, when the latest opens the complaint form and that one
+    is part of the complaint (see told_before): the form reads both as its first message."""
+    if tracker.get_slot("requested_slot"):  # the form has asked: it is no opening
+        return None
+    messages = _user_messages(tracker)
+    if len(messages) < 2:
+        return None
+    before, opening = (to_simplified(str(m.get("text") or "")) for m in messages[-2:])
+    return messages[-2] if told_before(before, opening) else None
 
 
 def _text_of(message: dict[str, Any], *, as_written: bool) -> str:
@@ -77,10 +98,9 @@ def _text_of(message: dict[str, Any], *, as_written: bool) -> str:
 
 def _message(tracker: Tracker, *, as_written: bool = False) -> str:
     """The latest message's text (``as_written``: before the engine's simplified-character
-    copy); at the form's opening on a number sent alone, the story told before it and the
-    number (see story_before_number)."""
+    copy); at the form's opening, with the story told before it (see story_before_opening)."""
     text = _text_of(tracker.latest_message, as_written=as_written)
-    before = story_before_number(tracker)
+    before = story_before_opening(tracker)
     return text if before is None else f"{_text_of(before, as_written=as_written)}\n{text}"
 
 
@@ -102,7 +122,14 @@ def _names(tracker: Tracker, kind: str) -> list[str]:
     longest known name the message holds (大酒店 in 雲溪大酒店 is 云溪大酒店); when it tagged
     none (e.g. traditional characters), the known names the message contains."""
     text = _said(tracker)
-    tagged = [to_simplified(name) for name in _entities(tracker, kind)]
+    # Not a stop named after it (天池旁边观光车站那间: the NLU maps 观光车 to 天池观光车).
+    message = str(tracker.latest_message.get("text") or "")
+    tagged = [
+        to_simplified(str(entity.get("value")))
+        for entity in tracker.latest_message.get("entities") or []
+        if entity.get("entity") == kind
+        and not message.startswith("站", int(entity.get("end") or 0))
+    ]
     if tagged:
         every = sorted({*known_names("business"), *known_names("place")}, key=len, reverse=True)
         wider = [name for name in every if name in text]
@@ -147,11 +174,10 @@ def _told_to_form(tracker: Tracker) -> list[str]:
     if not users or opening == users[-1]:
         return told  # the form opened on this message
     earlier = [i for i in users[:-1] if i >= opening]
-    before = users.index(opening) - 1
-    text_of = [str(events[i].get("text") or "") for i in users]
-    if before >= 0 and intake.only_a_number(text_of[before + 1]):
-        if intake.tells_an_incident(to_simplified(text_of[before])):
-            earlier.insert(0, users[before])
+    text_of = [to_simplified(str(events[i].get("text") or "")) for i in users]
+    at = users.index(opening)
+    if at > 0 and told_before(text_of[at - 1], text_of[at]):
+        earlier.insert(0, users[at - 1])
     return [_read(str(events[i].get("text") or "")) for i in earlier] + told
 
 
@@ -236,8 +262,12 @@ def _standing_answer(tracker: Tracker, slot: str, said: str, value: str) -> str 
 
 def _refines(current: str | None, target: str | None) -> bool:
     """The same business with its person told more exactly: 天池观光车（司机） →
-    天池观光车（0357号司机）, 华夏旅行社（导游） → 华夏旅行社（导游小王）."""
+    天池观光车（0357号司机）, 华夏旅行社（导游） → 华夏旅行社（导游小王）; or its desk:
+    云溪博物馆（工作人员） → 云溪博物馆服务台."""
     role = (current or "").partition("（")[2].rstrip("）")
+    business = _business(target)
+    if current and business.endswith(intake.COUNTERS) and business != _business(current):
+        return business.startswith(_business(current))
     return (
         current is not None
         and target is not None
@@ -351,6 +381,12 @@ class ValidateComplaintForm(FormValidationAction):
         places = [place for place in known_names("place") if place in text]
         target = intake.find_target(text, businesses, places)
         current = tracker.get_slot("target")
+        # The agency of a guide filed with the lodging they took the tourists to, named later,
+        # takes the guide with it: 鑫悦快捷宾馆（导游小聂）, then 华夏旅行社，网上报的团.
+        person = (current or "").partition("（")[2]  # 导游小聂）
+        if GUIDE.match(person) and target and AGENCY.search(target) and "（" not in target:
+            if not AGENCY.search(_business(current)):
+                return {"target": official_target(f"{target}（{person}")}
         answer = _standing_answer(tracker, "target", said, _business(current))
         # A name the tourist gave when asked who stands, but not one the answer's story only
         # implied (缆车 → 青峰山索道公司); a name told outright later (摊位叫「阿强烧烤」) or the
@@ -572,7 +608,7 @@ class ValidateComplaintForm(FormValidationAction):
         if found and not (stands and not refined):
             return {"incident_time": max(found, key=len)}
         answer = _free_text(tracker, "incident_time")
-        if answer:
+        if answer and not intake.looks_like_phone(answer):  # 139731208 answers no when
             return {"incident_time": answer}
         return {"incident_time": UNNAMED} if _told_already(tracker, "incident_time") else {}
 
@@ -581,7 +617,9 @@ class ValidateComplaintForm(FormValidationAction):
     ) -> dict[str, Any]:
         text = _message(tracker)
         # The NLU may tag a fragment of a number typed with spaces; the whole text may not.
-        readings = [*_entities(tracker, "phone"), intake.find_phone(text)]
+        # What a correction takes back is no part of it: 前面是一 不是二 一五九一六八三四零二七.
+        readings = [*_entities(tracker, "phone"), intake.find_phone(intake.without_negated(text))]
+        readings.append(intake.find_phone(text))
         phone = next((p for p in readings if p and intake.PHONE.fullmatch(p)), None)
         if phone:
             return {"phone": phone}

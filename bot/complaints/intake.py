@@ -61,12 +61,16 @@ ROLES = (
     "特产店",
     "售票处",
     "售票员",
+    "检票员",
     "讲解员",
     "工作人员",
     "保安",
     "停车场",
 )
-PEOPLE = ("导游", "领队", "司机", "售票员", "讲解员", "工作人员", "保安", "店员", "服务员", "老板")
+PEOPLE = (
+    "导游", "领队", "司机", "售票员", "检票员", "讲解员", "工作人员", "保安", "店员", "服务员",
+    "老板",
+)  # fmt: skip
 # Kinds of business that follow their name; the words before a name that are not part of it.
 KINDS = (
     "旅行社", "酒店", "宾馆", "客栈", "民宿", "饭店", "餐馆", "餐厅", "茶馆", "农家乐",
@@ -99,6 +103,7 @@ WORD_END = re.compile(r"[^\u4e00-\u9fff]|的|$")
 KINDS_ONLY = re.compile(f"(?:{KIND})+")
 # A count is no name: 两张夜游船票 holds no 两张夜, 好几个老人家 no 好几个老.
 PRONOUN = re.compile(r"[我你他她它佢]")  # no business is called by one
+COUNTED_PERSON = re.compile(r"^[一这那][个位名]?")  # 一工作人员, 那个导游
 COUNTED = re.compile(r"[一两二三四五六七八九十几\d]+[张个家间位条次趟些件份]")
 NAMED = re.compile(  # kinds may follow each other: 汤泉山庄酒店, 畅行旅游客运公司
     r"([\u4e00-\u9fff]{2,8}?)((?:" + KIND + ")+)"
@@ -106,16 +111,20 @@ NAMED = re.compile(  # kinds may follow each other: 汤泉山庄酒店, 畅行�
 LEADING_WORDS = re.compile(
     r"投诉|举报|反映|我要|我想|我们|他们|你们|就是|那个|这个|一个|一家|那家|这家|旁边|对面|里面|附近"
     r"|那边|这边|一下|一哈|整个|浪个|名叫|叫做|有个|有家|以后|之后|然后|嗯|呃|哦|诶"
+    r"|人家(?=[\u4e00-\u9fff])"  # 人家大酒店那边: that hotel (山水人家 keeps its name)
     r"|[拉带进回说坐乘玩]|要找|去找|归$"  # 拉回酒店: no hotel; 要找游船公司, 版权就归店里
     r"|[的在是住去到被给了和把叫]|跟(?!拍)"  # 跟拍工作室
 )
 QUOTED = re.compile(r"[“「『\"]([^”」』\"]{2,20})[”」』\"]")
 # A business's desks, said right after it: 天池观光车售票处 (filed 天池观光车（售票处）).
 COUNTERS = ("售票处", "售票窗口", "检票口", "服务台", "寄存处")
+DESK = f"(?:{'|'.join(COUNTERS)})"
+STOP = re.compile(r"(?:观光车|索道|缆车|公交|大巴|专线|电瓶车|摆渡车)站")  # a stop: 观光车站
 # What someone said, quoted, is not a name: it has pronouns, particles or punctuation, or it
 # follows a verb of speech.
-SAID = re.compile(r"[说骂吼喊讲问答嚷话]|写(?![着住的])")  # 还写「台湾妹子都来打卡」; 写着 a name
-SPEECH = re.compile(r"[我你他她吗呢吧啊了没不就？?！!，,]")  # 想拍就拍
+# 还写「台湾妹子都来打卡」 (写着 a name); 回了个“好的” (not 回到“望月楼”).
+SAID = re.compile(r"[说骂吼喊讲问答嚷话]|写(?![着住的])|回(?=[了复我])")
+SPEECH = re.compile(r"[我你他她吗呢吧啊了没不就甭咋啥嘛呀？?！!，,]")  # 想拍就拍, 甭杵这儿挡道
 # A name given outright: 店名叫茗香阁茶庄, 车行叫速驰汽车租赁, 民宿叫山月小筑, 叫云端玻璃栈道.
 NAMING = re.compile(
     r"(?:名叫|叫做|名字叫|名字是|店名是|(?:^|[，。,.！!？?\s行司家车船个该就]|"
@@ -213,13 +222,16 @@ OPERATOR_AFTER = re.compile(
     r"派的|派来的|安排的|经营的|运营的|承包的|的车|也?(?:没人管|不管|不作为|不处理|不负责)"
 )
 # Roles that belong to the place they work at: 青峰山（景区）, 观音洞（工作人员）.
-PLACE_ROLES = ("景区", "工作人员", "讲解员", "售票员", "售票处", "保安", "索道", "缆车", "观光车")
+PLACE_ROLES = (
+    "景区", "工作人员", "讲解员", "售票员", "检票员", "售票处", "保安", "索道", "缆车", "观光车",
+)  # fmt: skip
 # Where the tourists stayed is told as a setting: 我们住在旁边的悦来客栈.
 LODGED = re.compile(r"住(?:在|的是|的|进了?|了)?(?:(?:旁边|附近|隔壁|对面)的?)?$")
 # A name in a sentence that clears it (金凤凰玉器店我们也去了，那家倒没逼人) is a decoy.
 CLEARED = re.compile(
     r"没毛病|挺好|还行|还可以|还将就|倒没|倒是没|没问题|没有问题|正规|很正常|挺实在|都实在|很满意"
     r"|特别好|很好|好得很|没关系|没得关系|无关|(?<![不没])(?:开心|愉快)"
+    r"|几好|好耐心|蛮好|可客气|挺客气|很客气"  # Cantonese 几好 is 挺好
 )
 BOOKED = re.compile(
     r"[^，。,.！!？?；;]{0,8}?(?:(?<!退)订了|(?<!退)订的|预订|下单|下的单|报名|报了名|报的|付了?定金)"
@@ -491,8 +503,8 @@ def complained_of(text: str, candidates: Sequence[str], places: Sequence[str] = 
             if before or KINDS_ONLY.fullmatch(kind) or re.search(r"的|^[叫姓是]", kind):
                 return before  # 那个叫小蒋的导游 is told, not named, here
             thing = whole = kind
-        if at_place and thing in PEOPLE:
-            return at_place  # 投诉博物馆的讲解员: the museum, for its guide
+        if at_place and COUNTED_PERSON.sub("", thing) in PEOPLE:
+            return at_place  # 投诉博物馆的讲解员, 反映博物馆一工作人员: the museum, for its staff
         if KINDS_ONLY.fullmatch(thing) or is_vague(thing):
             thing = whole  # 投诉青峰山索道: the place's cable car, not any 索道
         thing = thing.removesuffix("的")
@@ -546,11 +558,11 @@ def quoted_names(text: str) -> list[str]:
 
 def same_trade(vague: str, name: str) -> bool:
     """Whether a name can be what a role-only target meant: a 导游 works for a travel agency,
-    not for the shop they took the tourists to."""
+    not for the shop they took the tourists to (一个叫“慈云堂”的地方), but may be named."""
     kinds = EMPLOYERS.get(vague)
     if kinds is None:
         return True
-    return any(kind in name for kind in kinds) or not any(kind in name for kind in KINDS)
+    return any(kind in name for kind in kinds) or name.startswith(vague)  # 导游小谭
 
 
 def corrected_field(text: str, places: Sequence[str] = ()) -> str | None:
@@ -585,6 +597,10 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
     """The business named, with the role in it when one is said (云游国际旅行社的导游). Of
     several, the one told nearest to what went wrong (坐鸿运客运的大巴…金桥旅行社的导游逼着买).
     ``places`` are the known places in the text: 汽车客运 in 汽车客运总站 is no business."""
+    # A stop is a landmark, not the business: 天池旁边观光车站那间.
+    stops = STOP.sub(lambda stop: " " * len(stop.group(0)), text)
+    businesses = [b for b in businesses if b in stops or b not in text]
+    text = stops
     named = [
         name
         for name in named_businesses(text)
@@ -597,6 +613,9 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
     # Known names the tourist said, then unknown names; a known name inside an unknown one is
     # its fragment, and a synonym the tourist never said (游船 → 翠湖游船公司) gives way to one.
     said = [b for b in businesses if b in text and not any(b in n and b != n for n in named)]
+    said = [
+        b for b in said if not all(text.startswith("站", m.end()) for m in re.finditer(b, text))
+    ]
     candidates = list(dict.fromkeys([*said, *named])) or businesses[:1]
     # A name said again in part is the one said whole: 那个竹筏漂流，叫飞鹭竹筏漂流.
     candidates = [c for c in candidates if not any(c in d and c != d for d in candidates)]
@@ -628,11 +647,14 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
         business = candidates[0] if candidates else None
     if business:  # a name said short of one we know: 投诉青峰山索道 is 青峰山索道公司
         business = next((b for b in businesses if b.startswith(business)), business)
+    desk = desk_at(text, places, business)
+    told_at = desk.end() if desk else text.find(business) if business else 0
+    business = desk.group(1) + desk.group(2) if desk else business
     rest = text.replace(business, " " * len(business)) if business else text
     # After a business only a person is worth adding (its 导游), not another kind of business;
     # the one said nearest to the business (车和司机都还行…金桥旅行社派的那个导游 → 导游).
     roles = [role for role in (PEOPLE if business else ROLES) if role in rest]
-    at = text.find(business) if business else 0
+    at = told_at
     if business:  # its desk, said with it: 天池观光车售票处
         after = text[at + len(business) :]
         roles = [c for c in COUNTERS if after.startswith(c)] or roles
@@ -656,6 +678,20 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
         place = min(places, key=lambda p: (abs(text.find(p) - rest.find(role)), -len(p)))
         return place if place.endswith(role) else f"{place}（{role}）"
     return role
+
+
+def desk_at(text: str, places: Sequence[str], business: str | None) -> re.Match[str] | None:
+    """A desk said with the place it is at (its place and its name are the match's groups),
+    filed as a case officer writes it: 南门游客中心的行李寄存处 → 南门游客中心行李寄存处,
+    就是云溪博物馆服务台; when no other business is told, or the one told is that desk."""
+    if business and not business.endswith(COUNTERS):
+        return None
+    for place in sorted(places, key=len, reverse=True):
+        pattern = f"({re.escape(place)})(?:里?的|里)?([\u4e00-\u9fff]{{0,2}}?{DESK})"
+        said = re.search(pattern, text)
+        if said and business in (None, said.group(2)):
+            return said
+    return None
 
 
 def came_from(text: str, place: str) -> bool:

@@ -11,6 +11,7 @@ from actions.complaints import (
     ActionSubmitComplaint,
     ValidateComplaintForm,
     story_before_number,
+    story_before_opening,
 )
 from bot.services import Services
 from tests.actions.conftest import DOMAIN, saved_tracker
@@ -855,3 +856,59 @@ async def test_the_category_is_read_in_everything_told_to_the_form() -> None:
     # The tourist's own word on the category stands against the story.
     slots = await told_over([*opened, "类别不对，应该算退费纠纷，加的钱要退"], "对")
     assert slots["category"] == "退费纠纷"
+
+
+async def test_a_number_said_again_without_what_it_takes_back() -> None:
+    said = "哦 前面是一 不是二 一五九一六八三四零二七"
+    slots = await validated({"text": said, "intent": {"name": "inform"}}, requested_slot="phone")
+    assert slots["phone"] == "15916834027"
+
+
+async def test_a_number_given_for_the_time_is_no_time() -> None:
+    said = {"text": "139731208", "intent": {"name": "inform"}}
+    slots = await validated(said, incident_time=None, requested_slot="incident_time")
+    assert "incident_time" not in slots and slots["phone"] is None  # refused, asked again
+
+
+async def test_the_form_opens_on_the_story_told_before_it() -> None:
+    story = (
+        "今天下午两点多我们进洞，走到一半洞里的灯突然全部熄了，地上又湿又滑，那一段冇得扶手，"
+        "我婆婆一脚踩空摔了一跤，喊工作人员喊了十几分钟才来一个"
+    )
+    tracker = told_then_number(story, "投诉观音洞景区，这个管理太差了")
+    slots = {
+        e["name"]: e["value"]
+        for e in await ValidateComplaintForm().run(CollectingDispatcher(), tracker, FORM_DOMAIN)
+        if e["event"] == "slot"
+    }
+    assert slots["incident_time"] == "今天下午两点多" and slots["category"] == "安全隐患"
+    assert str(slots["description"]).startswith("今天下午两点多我们进洞")
+    # A question asked before (no grievance in it) stays out of the complaint.
+    asked = told_then_number("请问观音洞明天下午几点关门，导游说要带外套吗", "我要投诉观音洞景区")
+    assert story_before_opening(asked) is None
+
+
+async def test_the_guides_agency_named_later_takes_the_guide_with_it() -> None:
+    slots = await validated(
+        {"text": "华夏旅行社，网上报的团", "intent": {"name": "inform"}},
+        target="鑫悦快捷宾馆（导游小聂）",
+        requested_slot="phone",
+    )
+    assert slots["target"] == "华夏旅行社（导游小聂）"
+
+
+async def test_a_stop_is_a_landmark_and_a_desk_refines_its_place() -> None:
+    said = "青峰山，天池旁边观光车站那间"  # the NLU maps 观光车 to 天池观光车
+    entities = [{"entity": "business", "value": "天池观光车", "start": 8, "end": 11}]
+    slots = await validated(
+        {"text": said, "intent": {"name": "inform"}, "entities": entities},
+        target="天池便利店（店员）",
+        requested_slot="phone",
+    )
+    assert "target" not in slots
+    slots = await validated(
+        {"text": "就是云溪博物馆服务台，胸牌好像是A017", "intent": {"name": "inform"}},
+        target="云溪博物馆（工作人员）",
+        requested_slot="phone",
+    )
+    assert slots["target"] == "云溪博物馆服务台"

@@ -1110,3 +1110,41 @@ def test_a_fee_in_quotes_is_no_name() -> None:
 )
 def test_classify_category_reads_what_held_out_set_22_taught(text: str, category: str) -> None:
     assert intake.classify_category(text) == category
+
+
+@pytest.mark.parametrize(
+    ("text", "places", "target"),
+    [
+        (
+            "我把行李箱存在南门游客中心的行李寄存处了，回来取，那工作人员说找不着",
+            ["南门游客中心"],
+            "南门游客中心行李寄存处（工作人员）",  # the person at a desk is told after it
+        ),
+        ("就是云溪博物馆服务台，胸牌好像是A017", ["云溪博物馆"], "云溪博物馆服务台"),
+        ("到了门口，望月楼的检票员说我们码过期了，张嘴就骂", ["望月楼"], "望月楼（检票员）"),
+        ("我要反映博物馆一工作人员，态度忒差了", ["博物馆"], "博物馆（工作人员）"),
+    ],
+)
+def test_find_target_reads_what_held_out_set_23_taught(
+    text: str, places: list[str], target: str
+) -> None:
+    assert intake.find_target(text, [], places) == target
+
+
+def test_a_reply_quoted_is_no_name_and_a_shop_is_no_guides_employer() -> None:
+    assert intake.quoted_names("跟老板说不去了，他当时回了个“好的”，后来住的“云溪大酒店”") == [
+        "云溪大酒店"
+    ]
+    assert not intake.same_trade("导游", "慈云堂")  # 她带我们去一个叫“慈云堂”的地方
+    assert intake.same_trade("导游", "导游小谭") and intake.same_trade("导游", "华夏旅行社")
+
+
+def test_what_held_out_set_23_taught_is_no_name() -> None:
+    # 人家 is "they" before a name, part of a name after one; a remark quoted; a stop.
+    said = "我们后来改住的云溪大酒店，人家大酒店那边退改痛快得很"
+    assert intake.named_businesses(said) == ["云溪大酒店"]
+    assert intake.named_businesses("我们住在山水人家") == ["山水人家"]
+    assert intake.quoted_names("她直接翻白眼“甭杵这儿挡道”") == []
+    assert (
+        intake.find_target("青峰山，天池旁边观光车站那间", ["观光车"], ["青峰山", "天池"]) is None
+    )
