@@ -562,7 +562,8 @@ def same_trade(vague: str, name: str) -> bool:
     kinds = EMPLOYERS.get(vague)
     if kinds is None:
         return True
-    return any(kind in name for kind in kinds) or name.startswith(vague)  # 导游小谭
+    person = PERSON.fullmatch(name) or NICKNAME.fullmatch(name) or vague in name  # 芳姐（导游）
+    return any(kind in name for kind in kinds) or bool(person)  # 韦导, 导游小谭
 
 
 def corrected_field(text: str, places: Sequence[str] = ()) -> str | None:
