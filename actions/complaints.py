@@ -262,12 +262,14 @@ def _standing_answer(tracker: Tracker, slot: str, said: str, value: str) -> str 
 
 def _refines(current: str | None, target: str | None) -> bool:
     """The same business with its person told more exactly: 天池观光车（司机） →
-    天池观光车（0357号司机）, 华夏旅行社（导游） → 华夏旅行社（导游小王）; or its desk:
-    云溪博物馆（工作人员） → 云溪博物馆服务台."""
+    天池观光车（0357号司机）, 华夏旅行社（导游） → 华夏旅行社（导游小王）, 天池观光车 →
+    天池观光车（售票处）; or its desk: 云溪博物馆（工作人员） → 云溪博物馆服务台."""
     role = (current or "").partition("（")[2].rstrip("）")
     business = _business(target)
     if current and business.endswith(intake.COUNTERS) and business != _business(current):
         return business.startswith(_business(current))
+    if current and not role and target and "（" in target:
+        return business == current  # 天池观光车 → 天池观光车（售票处）
     return (
         current is not None
         and target is not None
@@ -635,8 +637,12 @@ class ValidateComplaintForm(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
         """确认 at the read-back files the work order with whatever the same message restated
-        (对，投诉司机老马，其他不变，确认): the fields it sets are extracted first."""
-        if tracker.get_slot("requested_slot") == "confirmation" and intake.confirms(_said(tracker)):
+        (对，投诉司机老马，其他不变，确认): the fields it sets are extracted first; so does a
+        message that only agrees (对，没有问题，麻烦你们了)."""
+        said = _said(tracker)
+        if tracker.get_slot("requested_slot") == "confirmation" and (
+            intake.confirms(said) or intake.agrees(said)
+        ):
             return {"confirmation": True}
         return {}
 

@@ -102,7 +102,8 @@ NAME_LIKE = ("山居", "山庄", "山房", "小筑", "人家", "酒家", "茶庄
 WORD_END = re.compile(r"[^\u4e00-\u9fff]|的|$")
 KINDS_ONLY = re.compile(f"(?:{KIND})+")
 # A count is no name: 两张夜游船票 holds no 两张夜, 好几个老人家 no 好几个老.
-PRONOUN = re.compile(r"[我你他她它佢]")  # no business is called by one
+PRONOUN = re.compile(r"[我你您他她它佢]")  # no business is called by one
+MATTER = re.compile(r"(?:事|事情|情况|问题)$")
 COUNTED_PERSON = re.compile(r"^[一这那][个位名]?")  # 一工作人员, 那个导游
 COUNTED = re.compile(r"[一两二三四五六七八九十几\d]+[张个家间位条次趟些件份]")
 NAMED = re.compile(  # kinds may follow each other: 汤泉山庄酒店, 畅行旅游客运公司
@@ -204,7 +205,8 @@ NOT_FULL_NAMES = ("张口", "张嘴", "高声", "常说")  # what jieba's tagger
 KIND_FIRST = re.compile("|".join([KIND, *ROLES, *PEOPLE]))
 # Words that make the object a story, not a name: 反映个情况, 投诉一个导游, 投诉他们.
 NOT_A_NAME = re.compile(
-    r"问题|情况|事|[一这那][个家位名辆间条艘只座处]|个|他们|你们|这里|那里|那边|这边|什么|[我你他她它吗呢吧啊了]"
+    r"问题|情况|事|[一这那][个家位名辆间条艘只座处单件]|个|他们|你们|这里|那里|那边|这边|什么"
+    r"|[我你您他她它吗呢吧啊了]"
     r"|投诉|举报|反映"  # 我得投诉投诉
 )
 # The one already named, referred back to: 我要投诉这个旅行社.
@@ -231,7 +233,7 @@ LODGED = re.compile(r"住(?:在|的是|的|进了?|了)?(?:(?:旁边|附近|隔�
 CLEARED = re.compile(
     r"没毛病|挺好|还行|还可以|还将就|倒没|倒是没|没问题|没有问题|正规|很正常|挺实在|都实在|很满意"
     r"|特别好|很好|好得很|没关系|没得关系|无关|(?<![不没])(?:开心|愉快)"
-    r"|几好|好耐心|蛮好|可客气|挺客气|很客气"  # Cantonese 几好 is 挺好
+    r"|几好|好耐心|蛮好|可客气|挺客气|很客气|杠好|怪好|可好了"  # Cantonese 几好, Shandong 杠好
 )
 BOOKED = re.compile(
     r"[^，。,.！!？?；;]{0,8}?(?:(?<!退)订了|(?<!退)订的|预订|下单|下的单|报名|报了名|报的|付了?定金)"
@@ -268,6 +270,13 @@ CONFIRMED = re.compile(
     r"(?:好的?|对的?|是的?|嗯|那就|就|以上|以上信息|信息)?(?:确认|确任|却认|确定|提交)"
     r"(?:无误|没错|冇错|提交|一下|吧|嘛|啦|了|的|哈)*"
 )
+# Agreement and courtesy, which at the read-back say yes whatever intent the model gives them
+# (對，沒有問題，麻煩你們了 reads as thanks).
+AGREEING = re.compile(
+    r"(?:对|对的|对头|是|是的|是滴|系|系呀|没错|没有错|冇错|没问题|没有问题|冇问题|无问题|可以|行|好|好的"
+    r"|中|嗯|嗯嗯|嗯呐|妥|要得|得嘞|没毛病|就这样|就这么地|就是这样)[啊呀啦了吧哈嘛的]*"
+)
+COURTEOUS = re.compile(r"(?:麻烦|辛苦|谢谢|多谢|感谢|唔该)(?:你|您|你们|晒)?(?:了|啦|哈)?")
 # A voice transcript's last words, unpunctuated: 对就是博物馆对面确认 (not 我想确认一下).
 CONFIRMED_LAST = re.compile(
     r"(?<![不别没未再想要先请去来])(?:确认|确任|却认|确定|提交)(?:无误|没错|一下|吧|嘛|啦|了|的|哈)*$"
@@ -400,6 +409,14 @@ def confirms(text: str) -> bool:
     )
 
 
+def agrees(text: str) -> bool:
+    """Whether the message only agrees, politely or not (对，没有问题，麻烦你们了; 嗯嗯 好的)."""
+    clauses = [clause for clause in re.split(r"[^\u4e00-\u9fff]+", text) if clause]
+    return any(AGREEING.fullmatch(c) for c in clauses) and all(
+        AGREEING.fullmatch(c) or COURTEOUS.fullmatch(c) for c in clauses
+    )
+
+
 def taken_back(text: str) -> list[str]:
     """What a correction takes back: 不是刘记 → 刘记."""
     return [re.sub("^而?不[是在]", "", m.group(0)) for m in NEGATED.finditer(text)]
@@ -474,6 +491,8 @@ def complained_of(text: str, candidates: Sequence[str], places: Sequence[str] = 
         if not said:
             continue
         whole = thing = said.group(0).translate(UNQUOTED)  # 投诉「听雨轩茶楼」
+        if MATTER.search(whole):
+            continue  # 反映一单好危险嘅事: a matter, not whom
         named_next = NAMED_NEXT.match(text, said.end())
         if named_next and re.match("[一这那][家个间位名]", whole):
             return named_next.group(1)  # 投诉一家民宿，叫“竹语山居”
@@ -541,7 +560,8 @@ def outright_names(text: str) -> list[str]:
     return [*quoted_names(text), *named]
 
 
-FEES = ("费", "价", "钱", "款")
+FEES = ("费", "价", "钱", "款", "金")  # 补交300块“购物费”, 一半算“违约金”
+TRIPS = re.compile(r"[一二两三四五六七八九十\d]日游$|团$|套餐$|线路$")  # “青峰山+温泉两日游”
 
 
 def quoted_names(text: str) -> list[str]:
@@ -553,6 +573,7 @@ def quoted_names(text: str) -> list[str]:
         and not SAID.search(text, max(q.start() - 3, 0), q.start())
         and not q.group(1)[-1].isdigit()  # a sign's price: 写住“烧鹅38”
         and not q.group(1).endswith(FEES)  # what was charged: 补交300块“购物费”
+        and not TRIPS.search(q.group(1))  # what was booked: 报了…旅行社的“青峰山+温泉两日游”
     ]
 
 
@@ -635,8 +656,14 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
     operators = [c for c in candidates if c in text and operated_by(text, c)]
     complained = operators[0] if operators else complained_of(text, candidates, places)
     # Where the tourists stayed is the setting, unless it is all the story names.
-    settings = [c for c in candidates if is_setting(text, c) or is_cleared(text, c)]
-    candidates = [c for c in candidates if c not in settings] or candidates
+    # One said to be fine is no target even then, when there is a place to file it under
+    # (中午在龙潭农家乐吃的饭，那个都还可以…护栏整个是松的): who is asked.
+    cleared = [c for c in candidates if is_cleared(text, c)]
+    settings = [c for c in candidates if is_setting(text, c)] + cleared
+    kept = [c for c in candidates if c not in settings] or [
+        c for c in candidates if c not in cleared
+    ]
+    candidates = kept or ([] if places else candidates)
     cue = cue_position(text)
     if complained:
         business: str | None = complained  # 投诉雲溪假日旅行社, whatever else the story names
@@ -651,7 +678,9 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
     desk = desk_at(text, places, business)
     told_at = desk.end() if desk else text.find(business) if business else 0
     business = desk.group(1) + desk.group(2) if desk else business
-    rest = text.replace(business, " " * len(business)) if business else text
+    rest = text
+    for blanked in [business] if business else cleared:  # nor is what was fine a role
+        rest = rest.replace(blanked, " " * len(blanked))
     # After a business only a person is worth adding (its 导游), not another kind of business;
     # the one said nearest to the business (车和司机都还行…金桥旅行社派的那个导游 → 导游).
     roles = [role for role in (PEOPLE if business else ROLES) if role in rest]
@@ -752,8 +781,18 @@ def digits_run(text: str) -> str:
 
 
 def find_phone(text: str) -> str | None:
+    """A mobile number in the text, typed or read out; of a run of numbers said in groups, the
+    groups that make one (第二位是三 幺三八 三七七零 四五一九 → 13837704519)."""
     match = PHONE.search(digits_run(text))
-    return match.group(0) if match else None
+    if match:
+        return match.group(0)
+    for run in PHONE_LIKE.finditer(in_figures(text)):
+        groups = re.split(r"[\s-]+", run.group(0))
+        for start in range(1, len(groups)):
+            joined = "".join(groups[start:])
+            if PHONE.fullmatch(joined):
+                return joined
+    return None
 
 
 def looks_like_phone(text: str) -> bool:

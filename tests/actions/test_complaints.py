@@ -912,3 +912,14 @@ async def test_a_stop_is_a_landmark_and_a_desk_refines_its_place() -> None:
         requested_slot="phone",
     )
     assert slots["target"] == "云溪博物馆服务台"
+
+
+async def test_agreement_at_the_read_back_confirms_and_a_desk_refines_a_bare_business() -> None:
+    said = {"text": "对，没有问题，麻烦你们了。", "intent": {"name": "thank"}}
+    assert (await validated(said, requested_slot="confirmation"))["confirmation"] is True
+    slots = await validated(
+        {"text": "我就去天池观光车售票处说回程不坐了，售票员说不退", "intent": {"name": "inform"}},
+        target="天池观光车",
+        requested_slot="phone",
+    )
+    assert slots["target"] == "天池观光车（售票处）"

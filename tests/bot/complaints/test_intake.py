@@ -1148,3 +1148,22 @@ def test_what_held_out_set_23_taught_is_no_name() -> None:
     assert (
         intake.find_target("青峰山，天池旁边观光车站那间", ["观光车"], ["青峰山", "天池"]) is None
     )
+
+
+def test_what_held_out_set_24_taught() -> None:
+    # A tour booked or a fee in quotes, a matter reported, a pronoun: no names.
+    said = "报了乐游天下旅行社的“青峰山+温泉两日游”，另外一半算“违约金”，叫“逍遥游”的"
+    assert intake.quoted_names(said) == ["逍遥游"]
+    assert intake.complained_of("我想反映一单好危险嘅事", []) is None
+    assert intake.complained_of("算不算投诉您看着办", []) is None
+    # Numbers read out in groups, a wrong one said first; agreement at the read-back.
+    assert intake.find_phone("啊 说错了 第二位是三 幺三八 三七七零 四五一九") == "13837704519"
+    assert intake.find_phone("一二八 三七七零 四五一九") is None
+    assert intake.agrees("对，没有问题，麻烦你们了。") and intake.agrees("嗯嗯 好的")
+    assert not intake.agrees("对，但是时间不对") and not intake.agrees("谢谢")
+
+
+def test_a_business_said_to_be_fine_is_no_target_while_a_place_is_told() -> None:
+    said = "前天去龙潭瀑布，中午在龙潭农家乐吃的饭，那个都还可以。下午护栏整个是松的，木头都烂了"
+    assert intake.find_target(said, ["龙潭农家乐"], ["龙潭瀑布"]) is None  # who is asked
+    assert intake.find_target("我们住在悦来客栈，房间太脏了", ["悦来客栈"]) == "悦来客栈"
