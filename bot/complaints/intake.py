@@ -241,6 +241,7 @@ BOOKED = re.compile(
 CAME_FROM = re.compile(r"[^，。,.！!？?；;]{0,10}?(?:过来|回来|来的|赶来|赶过来)")
 SENTENCE_PARTS = re.compile(r"[，。,.！!？?；;]")
 SENTENCE = re.compile(r"[^。！!？?；;]+")
+CONTRAST = re.compile(r"[，,\s](?:可是|可|但是|但|不过|结果|谁知道?|没想到)")
 # Where a driver was asked to take them is a setting too: 跟司机说去悦来客栈, 打车去云溪大酒店,
 # 上车去云溪古镇; where a ticket was for: 买去青峰山的车票; where staff sent them: 让我们去南门
 # 游客中心办.
@@ -583,7 +584,9 @@ def same_trade(vague: str, name: str) -> bool:
     kinds = EMPLOYERS.get(vague)
     if kinds is None:
         return True
-    person = PERSON.fullmatch(name) or NICKNAME.fullmatch(name) or vague in name  # 芳姐（导游）
+    who = name.split("（")[0]  # 芳姐（导游）: 芳姐; 玉器店（导游）: a shop
+    person = PERSON.fullmatch(who) or NICKNAME.fullmatch(who) or who.startswith(vague)
+    person = person or (vague in name and not any(kind in who for kind in KINDS))
     return any(kind in name for kind in kinds) or bool(person)  # 韦导, 导游小谭
 
 
@@ -733,8 +736,13 @@ def came_from(text: str, place: str) -> bool:
 
 
 def is_cleared(text: str, name: str) -> bool:
-    """Every sentence that names it clears it and tells of nothing wrong: 酒店那边没毛病."""
-    sentences = [m.group(0) for m in SENTENCE.finditer(text) if name in m.group(0)]
+    """Every sentence that names it clears it and tells of nothing wrong: 酒店那边没毛病 (but
+    not 云溪大酒店前台还行，但是房间脏得要命); a sentence that turns to it is read from the turn
+    (那家还挺实在，可昨儿晚上…“渔家乐江鲜馆”…坑人)."""
+    sentences = []
+    for sentence in (m.group(0) for m in SENTENCE.finditer(text) if name in m.group(0)):
+        turns = [t.start() for t in CONTRAST.finditer(sentence, 0, sentence.find(name))]
+        sentences.append(sentence[max(turns, default=0) :])
     return bool(sentences) and all(
         CLEARED.search(s) and classify_category(s) in (None, "其他") for s in sentences
     )

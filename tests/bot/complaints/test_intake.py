@@ -1136,7 +1136,10 @@ def test_a_reply_quoted_is_no_name_and_a_shop_is_no_guides_employer() -> None:
         "云溪大酒店"
     ]
     assert not intake.same_trade("导游", "慈云堂")  # 她带我们去一个叫“慈云堂”的地方
-    assert all(intake.same_trade("导游", n) for n in ("导游小谭", "韦导", "华夏旅行社"))
+    assert all(
+        intake.same_trade("导游", n) for n in ("导游小谭", "韦导", "芳姐（导游）", "华夏旅行社")
+    )
+    assert not intake.same_trade("导游", "玉器店（导游）")
 
 
 def test_what_held_out_set_23_taught_is_no_name() -> None:
@@ -1167,3 +1170,9 @@ def test_a_business_said_to_be_fine_is_no_target_while_a_place_is_told() -> None
     said = "前天去龙潭瀑布，中午在龙潭农家乐吃的饭，那个都还可以。下午护栏整个是松的，木头都烂了"
     assert intake.find_target(said, ["龙潭农家乐"], ["龙潭瀑布"]) is None  # who is asked
     assert intake.find_target("我们住在悦来客栈，房间太脏了", ["悦来客栈"]) == "悦来客栈"
+
+
+def test_a_sentence_that_turns_to_a_name_clears_only_what_came_before() -> None:
+    said = "前儿个在翠湖吃的那家还挺实在，可昨儿晚上在“渔家乐江鲜馆”吃饭，一条鱼算了一千多"
+    assert not intake.is_cleared(said, "渔家乐江鲜馆")
+    assert intake.find_target(said, [], ["翠湖"]) == "渔家乐江鲜馆"
