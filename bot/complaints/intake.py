@@ -492,8 +492,6 @@ def complained_of(text: str, candidates: Sequence[str], places: Sequence[str] = 
         if not said:
             continue
         whole = thing = said.group(0).translate(UNQUOTED)  # 投诉「听雨轩茶楼」
-        if MATTER.search(whole):
-            continue  # 反映一单好危险嘅事: a matter, not whom
         named_next = NAMED_NEXT.match(text, said.end())
         if named_next and re.match("[一这那][家个间位名]", whole):
             return named_next.group(1)  # 投诉一家民宿，叫“竹语山居”
@@ -538,6 +536,7 @@ def complained_of(text: str, candidates: Sequence[str], places: Sequence[str] = 
         if (
             2 <= len(thing) <= MAX_UNKNOWN_NAME
             and not NOT_A_NAME.search(thing)
+            and not MATTER.search(whole)  # 反映一单好危险嘅事: a matter, not whom
             and not KIND_FIRST.match(thing)  # 旅行社不按合同走: a kind and what it did
         ):
             return at_place + thing if at_place and joined else thing  # 望月楼二层茶座

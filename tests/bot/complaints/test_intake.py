@@ -1158,6 +1158,7 @@ def test_what_held_out_set_24_taught() -> None:
     said = "报了乐游天下旅行社的“青峰山+温泉两日游”，另外一半算“违约金”，叫“逍遥游”的"
     assert intake.quoted_names(said) == ["逍遥游"]
     assert intake.complained_of("我想反映一单好危险嘅事", []) is None
+    assert intake.complained_of("我要反映观音洞里面的安全问题", [], ["观音洞"]) == "观音洞"
     assert intake.complained_of("算不算投诉您看着办", []) is None
     # Numbers read out in groups, a wrong one said first; agreement at the read-back.
     assert intake.find_phone("啊 说错了 第二位是三 幺三八 三七七零 四五一九") == "13837704519"
