@@ -128,6 +128,8 @@ def _names(tracker: Tracker, kind: str) -> list[str]:
         to_simplified(str(entity.get("value")))
         for entity in tracker.latest_message.get("entities") or []
         if entity.get("entity") == kind
+        and entity.get("role") is None  # as get_latest_entity_values reads them
+        and entity.get("group") is None
         and not message.startswith("站", int(entity.get("end") or 0))
     ]
     if tagged:
@@ -174,10 +176,11 @@ def _told_to_form(tracker: Tracker) -> list[str]:
     if not users or opening == users[-1]:
         return told  # the form opened on this message
     earlier = [i for i in users[:-1] if i >= opening]
-    text_of = [to_simplified(str(events[i].get("text") or "")) for i in users]
     at = users.index(opening)
-    if at > 0 and told_before(text_of[at - 1], text_of[at]):
-        earlier.insert(0, users[at - 1])
+    if at > 0:  # the message before the opening, and the opening itself
+        before, opened_on = (str(events[i].get("text") or "") for i in users[at - 1 : at + 1])
+        if told_before(to_simplified(before), to_simplified(opened_on)):
+            earlier.insert(0, users[at - 1])
     return [_read(str(events[i].get("text") or "")) for i in earlier] + told
 
 

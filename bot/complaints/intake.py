@@ -401,10 +401,15 @@ def correcting(text: str) -> bool:
     return bool(CORRECTION.search(DISCLAIMER.sub("", text)))
 
 
+def _clauses(text: str) -> list[str]:
+    """The runs of Chinese characters: 確認，謝謝 → 確認, 謝謝."""
+    return [clause for clause in re.split(r"[^\u4e00-\u9fff]+", text) if clause]
+
+
 def confirms(text: str) -> bool:
     """Whether the read-back is confirmed, whatever else the message says (谢谢, a field said
     again): the intent model may read 確認，謝謝 as thanks."""
-    clauses = [clause for clause in re.split(r"[^\u4e00-\u9fff]+", text) if clause]
+    clauses = _clauses(text)
     return any(CONFIRMED.fullmatch(clause) for clause in clauses) or bool(
         clauses and CONFIRMED_LAST.search(clauses[-1])
     )
@@ -412,7 +417,7 @@ def confirms(text: str) -> bool:
 
 def agrees(text: str) -> bool:
     """Whether the message only agrees, politely or not (对，没有问题，麻烦你们了; 嗯嗯 好的)."""
-    clauses = [clause for clause in re.split(r"[^\u4e00-\u9fff]+", text) if clause]
+    clauses = _clauses(text)
     return any(AGREEING.fullmatch(c) for c in clauses) and all(
         AGREEING.fullmatch(c) or COURTEOUS.fullmatch(c) for c in clauses
     )
@@ -638,7 +643,9 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
     # its fragment, and a synonym the tourist never said (游船 → 翠湖游船公司) gives way to one.
     said = [b for b in businesses if b in text and not any(b in n and b != n for n in named)]
     said = [
-        b for b in said if not all(text.startswith("站", m.end()) for m in re.finditer(b, text))
+        b
+        for b in said
+        if not all(text.startswith("站", m.end()) for m in re.finditer(re.escape(b), text))
     ]
     candidates = list(dict.fromkeys([*said, *named])) or businesses[:1]
     # A name said again in part is the one said whole: 那个竹筏漂流，叫飞鹭竹筏漂流.
