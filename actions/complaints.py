@@ -57,24 +57,38 @@ def _entities(tracker: Tracker, entity: str) -> list[str]:
     return [str(value) for value in tracker.get_latest_entity_values(entity)]
 
 
+def _users(events: list[dict[str, Any]]) -> list[int]:
+    """Where the tourist's messages are among the events, as the engine holds them: a message
+    the two-stage fallback took back (``rewind``: 前天下午 answered 请问您是想投诉吗？, and
+    is told again as clarified) is not among them."""
+    kept: list[int] = []
+    for i, event in enumerate(events):
+        if event.get("event") == "user":
+            kept.append(i)
+        elif event.get("event") == "rewind" and kept:
+            kept.pop()
+    return kept
+
+
 def _user_messages(tracker: Tracker) -> list[dict[str, Any]]:
-    return [event for event in tracker.events if event.get("event") == "user"]
+    return [tracker.events[i] for i in _users(tracker.events)]
 
 
 def told_before(before: str, opening: str) -> bool:
     """Whether a complaint opening on ``opening`` takes in the message ``before`` it: a story of
     something that went wrong (the tourist told it, got an answer, then said 投诉观音洞景区),
-    or of any incident when the opening is a number sent on its own to be called back on."""
+    or of any incident when the opening is a detail sent on its own: a number to be called back
+    on, or when it happened (asked 请问您是想投诉吗？, the tourist answered 前天下午)."""
     if not intake.tells_an_incident(before):
         return False
-    return intake.only_a_number(opening) or intake.classify_category(before) not in (None, "其他")
+    return intake.only_a_detail(opening) or intake.classify_category(before) not in (None, "其他")
 
 
-def story_before_number(tracker: Tracker) -> dict[str, Any] | None:
-    """The message before the latest when the latest is a number sent on its own and that one
-    told an incident (车停在鑫达停车场…被划了一长道…一句解释都没有, then 11098765432): the
-    tourist wants to be called back about it, and the complaint form opens on both."""
-    if not intake.only_a_number(str(tracker.latest_message.get("text") or "")):
+def story_before_detail(tracker: Tracker) -> dict[str, Any] | None:
+    """The message before the latest when the latest is a detail sent on its own (a number, a
+    time) and that one told an incident (车停在鑫达停车场…被划了一长道…一句解释都没有, then
+    11098765432): the tourist goes on with the complaint, and the form opens on both."""
+    if not intake.only_a_detail(str(tracker.latest_message.get("text") or "")):
         return None
     return story_before_opening(tracker)
 
@@ -163,7 +177,7 @@ def _told_to_form(tracker: Tracker) -> list[str]:
     if tracker.active_loop.get("name") != FORM:
         return told  # this message opens it
     events = tracker.events
-    users = [i for i, event in enumerate(events) if event.get("event") == "user"]
+    users = _users(events)
     opened = max(
         (
             i

@@ -1,13 +1,16 @@
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.complaints import story_before_number
-from bot.complaints import intake
+from actions.complaints import story_before_detail
+from bot.complaints import categories, intake
 from bot.safety import EMERGENCY_MESSAGE, HANDOFF_MESSAGE
 
+# When a danger may still be going on: 刚才, 现在, or today without a time of day (今天).
+ONGOING = re.compile(r"^(?:刚|现在|正|这会)|^今(?:天|日|儿个?|朝)?$")
 INTENT_LABELS = {
     "ask_faq": "咨询旅游问题",
     "complain": "投诉",
@@ -45,11 +48,10 @@ class ActionEmergency(Action):
 
 
 def told_afterwards(text: str) -> bool:
-    """A complaint about a danger that is past: it reads like one and names a day gone by."""
+    """A complaint about a danger that is past: it reads like one and tells when it was, not
+    that it is going on (刚才, 现在): 今儿个上午…司机…张嘴就骂 is over."""
     time = intake.find_time(text)
-    return (
-        time is not None and not time.startswith(("刚", "今")) and intake.reads_like_complaint(text)
-    )
+    return time is not None and not ONGOING.search(time) and categories.reads_like_complaint(text)
 
 
 class ActionHandoff(Action):
@@ -100,9 +102,9 @@ class ActionFallbackTriage(Action):
     ) -> list[dict[str, Any]]:
         text = tracker.latest_message.get("text") or ""
         if (
-            intake.reads_like_complaint(text)
+            categories.reads_like_complaint(text)
             or intake.states_complaint(text)
-            or story_before_number(tracker)
+            or story_before_detail(tracker)
         ):
             return [FollowupAction("complaint_form")]
         return [FollowupAction("action_two_stage_fallback")]

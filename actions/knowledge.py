@@ -5,9 +5,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.complaints import story_before_number
+from actions.complaints import story_before_detail
 from actions.deps import channel_of, services
-from bot.complaints import intake
+from bot.complaints import categories, intake
 from bot.safety import NO_ANSWER_MESSAGE
 from channels.base import SHORT_CHANNELS
 
@@ -27,8 +27,8 @@ class ActionAnswerFaq(Action):
         text = tracker.latest_message.get("text") or ""
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         callback = intake.leaves_a_number(text)
-        told = intake.reads_like_complaint(text) and (intent == "inform" or callback)
-        if told or intake.states_complaint(text) or story_before_number(tracker):
+        told = categories.reads_like_complaint(text) and (intent == "inform" or callback)
+        if told or intake.states_complaint(text) or story_before_detail(tracker):
             # A complaint said outright (我要投诉…), an incident told as details (`inform`), or
             # as a question that leaves a number to be called back on, or followed by a number
             # sent on its own: the complaint form takes it all in.

@@ -30,15 +30,20 @@ TOKEN = "eval-complaints"
 def matches(field: str, expected: str, actual: str | None) -> bool:
     """Names and times are kept in simplified characters (雲溪 is 云溪), places and businesses
     under their official names (古镇 is 云溪古镇): either reading of the expected name will do.
-    A target's person or desk is filed in brackets: 云溪博物馆（保安） is 云溪博物馆保安."""
+    A target's person or desk is filed in brackets: 云溪博物馆（保安） is 云溪博物馆保安, whichever
+    way the expected one is written."""
     if actual is None:
         return False
     if field in ("category", "phone"):
         return actual == expected
     expected = to_simplified(expected)
     readings = {expected, OFFICIAL.get(field, str)(expected)}
-    filed = to_simplified(actual).replace("（", "").replace("）", "")
-    return any(reading in filed for reading in readings)
+    filed = unbracketed(to_simplified(actual))
+    return any(unbracketed(reading) in filed for reading in readings)
+
+
+def unbracketed(name: str) -> str:
+    return name.replace("（", "").replace("）", "")
 
 
 def main() -> int:

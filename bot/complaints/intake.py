@@ -65,6 +65,7 @@ ROLES = (
     "讲解员",
     "工作人员",
     "保安",
+    "前台",
     "停车场",
 )
 PEOPLE = (
@@ -225,7 +226,8 @@ OPERATOR_AFTER = re.compile(
 )
 # Roles that belong to the place they work at: 青峰山（景区）, 观音洞（工作人员）.
 PLACE_ROLES = (
-    "景区", "工作人员", "讲解员", "售票员", "检票员", "售票处", "保安", "索道", "缆车", "观光车",
+    "景区", "工作人员", "讲解员", "售票员", "检票员", "售票处", "保安", "前台", "索道", "缆车",
+    "观光车",
 )  # fmt: skip
 # Where the tourists stayed is told as a setting: 我们住在旁边的悦来客栈.
 LODGED = re.compile(r"住(?:在|的是|的|进了?|了)?(?:(?:旁边|附近|隔壁|对面)的?)?$")
@@ -296,6 +298,8 @@ DIGITS = str.maketrans(SPOKEN_DIGIT, "0012345678912")
 CALLBACK = re.compile(r"(?<!\d)[01]\d{9,11}(?!\d)")
 PHONE_LIKE = re.compile(r"\d[\d\s-]{5,}\d")
 # A number sent on its own, with at most what it is: 我的电话是 0871-65328874。
+TIME_ANSWER = re.compile(r"[，。,.！!？?\s]|^(?:就是|是|时间是?)")
+FUTURE = re.compile(r"明|后天|下(?:周|个?月|礼拜|星期)|待会|等会")
 NUMBER_ALONE = re.compile(
     r"(?:我的?)?(?:联系)?(?:电话|手机号?|号码)?[是为：:\s]*\d[\d\s-]{5,}\d[。.！!]?"
 )
@@ -372,13 +376,14 @@ def cue_position(text: str) -> int | None:
     return match.start() if match else None
 
 
-def reads_like_complaint(text: str) -> bool:
-    """A story of something that went wrong, told without the word 投诉: a complaint
-    category's cue or a word of reporting (反映个情况), plus a number to call back (even a
-    landline or a mistyped mobile: the form asks again), or plus both a time and who did it."""
-    category = classify_category(text)
-    if category in (None, "其他") and not REPORTING.search(text):
-        return False
+def tells_grievance(text: str) -> bool:
+    """A complaint category's cue (not 其他's) or a word of reporting (反映个情况)."""
+    return classify_category(text) not in (None, "其他") or bool(REPORTING.search(text))
+
+
+def can_follow_up(text: str) -> bool:
+    """A number to call back (even a landline or a mistyped mobile: the form asks again), or
+    both a time and who did it: a story a case officer can follow up."""
     return leaves_a_number(text) or (
         find_time(text) is not None and any(role in text for role in (*ROLES, *PEOPLE))
     )
@@ -822,6 +827,16 @@ def leaves_a_number(text: str) -> bool:
 def only_a_number(text: str) -> bool:
     """A message that is a number to call and nothing more: 11098765432, 电话 138 1234 5678."""
     return bool(NUMBER_ALONE.fullmatch(in_figures(text).strip()))
+
+
+def only_a_detail(text: str) -> bool:
+    """A number to call or when something happened, and nothing more: 11098765432, 前天下午
+    (not 明天上午: what is yet to happen is no complaint's time)."""
+    if only_a_number(text):
+        return True
+    bare = TIME_ANSWER.sub("", text)
+    time = find_time(bare)
+    return time == bare and not FUTURE.match(bare)
 
 
 def tells_an_incident(text: str) -> bool:

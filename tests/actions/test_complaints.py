@@ -10,7 +10,7 @@ from actions.complaints import (
     ActionComplaintStatus,
     ActionSubmitComplaint,
     ValidateComplaintForm,
-    story_before_number,
+    story_before_detail,
     story_before_opening,
 )
 from bot.services import Services
@@ -754,8 +754,8 @@ STORY_BEFORE_NUMBER = (
 )
 
 
-def told_then_number(story: str, number: str) -> Tracker:
-    """A story answered from the knowledge base, then a number sent on its own."""
+def told_then_detail(story: str, number: str) -> Tracker:
+    """A story answered from the knowledge base, then a detail (a number, a time) sent alone."""
     tracker = saved_tracker("complaint_first_message")
     tracker.events = [
         {"event": "user", "text": story, "parse_data": {}},
@@ -768,7 +768,7 @@ def told_then_number(story: str, number: str) -> Tracker:
 
 
 async def test_a_number_sent_after_a_story_opens_the_form_on_both() -> None:
-    tracker = told_then_number(STORY_BEFORE_NUMBER, "11098765432")
+    tracker = told_then_detail(STORY_BEFORE_NUMBER, "11098765432")
     dispatcher = CollectingDispatcher()
     events = await ValidateComplaintForm().run(dispatcher, tracker, FORM_DOMAIN)
     slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
@@ -780,10 +780,27 @@ async def test_a_number_sent_after_a_story_opens_the_form_on_both() -> None:
     assert str(slots["description"]).startswith("我在云溪北站") and slots["phone"] is None
     assert "11位" in dispatcher.messages[0]["text"]  # the number is refused, and asked again
     # A number after a greeting, or a story once the form has asked, is read alone.
-    assert story_before_number(told_then_number("你好", "11098765432")) is None
-    asked = told_then_number(STORY_BEFORE_NUMBER, "13812345678")
+    assert story_before_detail(told_then_detail("你好", "11098765432")) is None
+    asked = told_then_detail(STORY_BEFORE_NUMBER, "13812345678")
     asked.slots["requested_slot"] = "phone"
-    assert story_before_number(asked) is None
+    assert story_before_detail(asked) is None
+
+
+def test_a_time_sent_after_a_story_opens_the_form_on_both() -> None:
+    # Asked 请问您是想投诉吗？ after a story with no cue word, the tourist answers with the time.
+    story = "我车停在云溪古镇东门停车场，逛完回来发现车门被人剐了一长条，找管理员看监控，说坏了"
+    assert story_before_detail(told_then_detail(story, "前天下午")) is not None
+    assert story_before_detail(told_then_detail(story, "明天上午")) is None  # yet to happen
+    # The two-stage fallback takes the answer back and tells it again, as clarified.
+    clarified = told_then_detail(story, "前天下午")
+    clarified.events[1:] = [
+        {"event": "bot", "text": "请问您是想投诉吗？"},
+        {"event": "user", "text": "前天下午", "parse_data": {}},
+        {"event": "rewind"},
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": "前天下午", "parse_data": {}},
+    ]
+    assert (story_before_detail(clarified) or {}).get("text") == story
 
 
 async def test_a_badge_number_is_no_day_and_names_the_driver() -> None:
@@ -875,7 +892,7 @@ async def test_the_form_opens_on_the_story_told_before_it() -> None:
         "今天下午两点多我们进洞，走到一半洞里的灯突然全部熄了，地上又湿又滑，那一段冇得扶手，"
         "我婆婆一脚踩空摔了一跤，喊工作人员喊了十几分钟才来一个"
     )
-    tracker = told_then_number(story, "投诉观音洞景区，这个管理太差了")
+    tracker = told_then_detail(story, "投诉观音洞景区，这个管理太差了")
     slots = {
         e["name"]: e["value"]
         for e in await ValidateComplaintForm().run(CollectingDispatcher(), tracker, FORM_DOMAIN)
@@ -884,7 +901,7 @@ async def test_the_form_opens_on_the_story_told_before_it() -> None:
     assert slots["incident_time"] == "今天下午两点多" and slots["category"] == "安全隐患"
     assert str(slots["description"]).startswith("今天下午两点多我们进洞")
     # A question asked before (no grievance in it) stays out of the complaint.
-    asked = told_then_number("请问观音洞明天下午几点关门，导游说要带外套吗", "我要投诉观音洞景区")
+    asked = told_then_detail("请问观音洞明天下午几点关门，导游说要带外套吗", "我要投诉观音洞景区")
     assert story_before_opening(asked) is None
 
 

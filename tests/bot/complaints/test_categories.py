@@ -48,3 +48,62 @@ def test_a_classifier_is_trained_on_the_examples_given() -> None:
     assert categories.classify("导游骂人了", classifier) == "服务态度"
     with pytest.raises(ValueError, match="乱收费"):
         categories.train([*examples, ("收了两百块", "乱收费")])
+
+
+@pytest.mark.parametrize(
+    ("text", "complaint"),
+    [
+        ("汤泉山庄订了房后来取消了 说好订金全额退 结果只退了一半 电话19912340876", True),
+        ("昨天下午云游国际旅行社的导游强迫我们进购物店", True),
+        ("白鹭洲栈道上的木板断了 我的手机15233445566", True),
+        ("景区安全吗", False),  # a category cue but no incident
+        ("我住在云溪大酒店 手机13800138000", False),  # an incident-less fact
+        ("退票怎么退", False),
+    ],
+)
+def test_reads_like_complaint(text: str, complaint: bool) -> None:
+    assert categories.reads_like_complaint(text) is complaint
+
+
+def test_a_reported_story_with_a_phone_reads_like_a_complaint() -> None:
+    story = "我想反应个情况。行李寄存点把我们的箱子弄丢了，我电话15290483716"
+    assert categories.reads_like_complaint(story)
+    assert not categories.reads_like_complaint("行李寄存点在哪，我电话15290483716")
+    landline = "上周五住的归雁旅馆，卫生间地上全是头发，被子发霉。联系电话 0871-6532 8874"
+    assert categories.reads_like_complaint(landline)  # the form asks for a mobile
+    assert categories.reads_like_complaint("我要投诉汤泉里，说好的不能退钱，电话138057129934")
+    assert not categories.reads_like_complaint("2026-11-28的门票能退吗")  # a date is no number
+
+
+def test_a_grievance_with_no_answer_given_and_a_number_reads_like_a_complaint() -> None:
+    text = "我去云溪机场那个安心行李寄存点取箱子，箱子没了！到现在也没个说法。电话 138-0659-27140"
+    assert categories.reads_like_complaint(text)
+
+
+def test_a_story_with_a_local_landline_reads_like_a_complaint() -> None:
+    story = (
+        "鹭鸣便利店老板娘态度太恶劣了 骂我们外地人事多 还让我们滚 今天上午十点左右的事 电话87652301"
+    )
+    assert intake.leaves_a_number(story)
+    assert categories.reads_like_complaint(story)
+    assert not intake.leaves_a_number("订单号是12345678")
+
+
+def test_a_story_with_no_cue_word_reads_like_a_complaint_by_the_detector() -> None:
+    story = (
+        "昨天下午坐索道下山，车厢门根本关不严实，一路嘎吱嘎吱响，我跟工作人员说了，"
+        "他瞄一眼说没事照样开。电话 1390 8712 36"
+    )
+    assert not intake.tells_grievance(story)  # no cue word says what went wrong
+    assert categories.grievance(story) >= categories.GRIEVANCE
+    assert categories.reads_like_complaint(story)
+    for detail in ("我的手机是18912345678", "改一下时间 是昨天晚上", "前天下午", "电话17712345678"):
+        assert categories.grievance(detail) < categories.GRIEVANCE
+    # Questions, even with a number to call back, are no grievance.
+    assert not categories.reads_like_complaint("请问明天索道开不开？我电话13908712366")
+
+
+def test_a_grievance_detector_is_trained_on_the_messages_given() -> None:
+    detector = categories.train_grievance(["导游骂人", "房间很脏"], ["几点开门", "门票多少钱"])
+    told, asked = (categories.grievance(text, detector) for text in ("导游骂我们", "几点关门"))
+    assert told > 0.5 > asked
