@@ -82,7 +82,8 @@ KINDS = (
     "山居", "人家", "小筑", "驿站", "酒楼", "排档", "土特产", "特产", "银饰",
     "租车", "车行", "出租车", "漂流", "游船", "索道", "飞索", "滑索", "乐园", "旅拍", "市场",
     "寄存点", "寄存处", "小卖部", "服务点", "租赁点", "栈道", "滑道", "吊桥", "茶舍", "茶室",
-    "筏队", "船队", "漂流队", "马队", "画舫", "游艇", "KTV", "酒吧", "清吧", "摊", "烧烤", "奶茶",
+    "筏队", "船队", "漂流队", "旅行团", "马队", "画舫", "游艇", "KTV", "酒吧", "清吧", "摊",
+    "烧烤", "奶茶",
     "店", "馆", "铺", "阁", "轩", "坊", "苑", "城", "楼", "居",
 )  # fmt: skip
 # A kind that is also part of everyday words: 楼上, 居然.
@@ -103,7 +104,7 @@ NAME_LIKE = ("山居", "山庄", "山房", "小筑", "人家", "酒家", "茶庄
 WORD_END = re.compile(r"[^\u4e00-\u9fff]|的|$")
 KINDS_ONLY = re.compile(f"(?:{KIND})+")
 # A count is no name: 两张夜游船票 holds no 两张夜, 好几个老人家 no 好几个老.
-PRONOUN = re.compile(r"[我你您他她它佢]")  # no business is called by one
+PRONOUN = re.compile(r"[我你您他她它佢侬俺咱]|伊拉|阿拉")  # no business is called by one
 MATTER = re.compile(r"(?:事|事情|情况|问题)$")
 COUNTED_PERSON = re.compile(r"^[一这那][个位名]?")  # 一工作人员, 那个导游
 COUNTED = re.compile(r"[一两二三四五六七八九十几\d]+[张个家间位条次趟些件份]")
@@ -113,6 +114,7 @@ NAMED = re.compile(  # kinds may follow each other: 汤泉山庄酒店, 畅行�
 LEADING_WORDS = re.compile(
     r"投诉|举报|反映|我要|我想|我们|他们|你们|就是|那个|这个|一个|一家|那家|这家|旁边|对面|里面|附近"
     r"|那边|这边|一下|一哈|整个|浪个|名叫|叫做|有个|有家|以后|之后|然后|嗯|呃|哦|诶"
+    r"|里厢个?|里头|里边"  # 古镇里厢个悦来客栈 (Shanghainese: the inn in the old town)
     r"|人家(?=[\u4e00-\u9fff])"  # 人家大酒店那边: that hotel (山水人家 keeps its name)
     r"|[拉带进回说坐乘玩]|要找|去找|归$"  # 拉回酒店: no hotel; 要找游船公司, 版权就归店里
     r"|[的在是住去到被给了和把叫]|跟(?!拍)"  # 跟拍工作室
@@ -135,7 +137,9 @@ NAMING = re.compile(
     r"(?![了我你他她它佢去来到进出]|什么|啥)([\u4e00-\u9fff]{2,12})"  # 叫去柜台 names none
 )
 NAME_ENDS = re.compile(r"的|是")
-CALLED = re.compile(r"叫(?:她|他|佢)(?:做)?([\u4e00-\u9fff]{2,4}?)(?=[，。,.！!？?\s的]|$)")
+CALLED = re.compile(
+    r"[叫喊](?:她|他|佢)(?!们)(?:做)?([\u4e00-\u9fff]{2,4}?)(?=[，。,.！!？?\s的]|$)"
+)
 # A person named after the role or by surname: 导游小罗, 司机老王, 导游阿凯, 姓刘的导游, 鲍导游,
 # 出租车司机冯师傅.
 STAFF = r"(?:导游|司机|领队|老板娘|老板|店员|售票员|服务员|讲解员|摄影师|前台)"
@@ -177,7 +181,7 @@ GRADE = re.compile(
 )  # 四星酒店
 # What follows these words is what the complaint is about: 我要投诉一下云溪大酒店, 投诉碧波游船。
 COMPLAINED_OF = re.compile(
-    r"(投诉|举报|反映|[Cc]omplain|告(?![诉知别]))(一下|一哈)?(我们)?(?:的?对象[\s，,嗯呃啊]*)?(跟团的|的就是|的是|的|就是|是)?"
+    r"(投诉|举报|反映|[Cc]omplain|告(?![诉知别]))(一下|一哈)?(我们)?(?:的?对象[\s，,嗯呃啊]*)?(跟团的|[报跟订]的|的就是|的是|的|就是|是)?"
 )
 # A name given in the clause after what is complained of: …一家民宿，叫“竹语山居”.
 NAMED_NEXT = re.compile(
@@ -207,7 +211,7 @@ KIND_FIRST = re.compile("|".join([KIND, *ROLES, *PEOPLE]))
 # Words that make the object a story, not a name: 反映个情况, 投诉一个导游, 投诉他们.
 NOT_A_NAME = re.compile(
     r"问题|情况|事|[一这那][个家位名辆间条艘只座处单件]|个|他们|你们|这里|那里|那边|这边|什么"
-    r"|[我你您他她它吗呢吧啊了]"
+    r"|[我你您他她它吗呢吧啊了侬俺咱]|伊拉|阿拉"  # 伊拉, 阿拉: Shanghainese they, we
     r"|投诉|举报|反映"  # 我得投诉投诉
 )
 # The one already named, referred back to: 我要投诉这个旅行社.
@@ -708,12 +712,15 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
     if business and role in PEOPLE and NICKNAME.fullmatch(business):
         # 叫小蒋的导游 → 导游小蒋; 大巴司机，大家都叫他老马 → 司机老马
         if re.search(
-            f"{business}(?:的|这个|那个)?{role}|{role}[^。！？!?]{{0,12}}?叫[他她佢]做?{business}",
+            f"{business}(?:的|这个|那个)?{role}|{role}[^。！？!?]{{0,24}}?[叫喊][他她佢]做?{business}",
             text,
         ):
             return f"{role}{business}"
     if business and role:  # 华夏旅行社的导游阿梅, 导游叫小雷: the agency's guide, by name
         persons = [p.group(0) for p in PERSON.finditer(rest)] + staff_called(rest)
+        # 是导游让去的，她姓林，我们都喊她小林，华夏旅行社的: the agency's guide 小林.
+        called = [c.group(1) for c in CALLED.finditer(rest) if NICKNAME.fullmatch(c.group(1))]
+        persons += [f"{role}{name}" for name in called if role in PEOPLE]
         role = next((p for p in persons if p.startswith(role) or p.endswith(role)), role)
     if business:
         return f"{business}（{role}）" if role else business

