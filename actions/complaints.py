@@ -393,13 +393,18 @@ class ValidateComplaintForm(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
         said = _said(tracker)
-        if tracker.get_slot("target") and _corrects_another_field(said, "target"):
+        current = tracker.get_slot("target")
+        fixed = intake.corrected_part(said, current) if current else None
+        if fixed and intake.correcting(said):
+            # Whatever field the tourist says they correct, the part taken back is the
+            # target's too: 地点说错了，是北门那个停车场，不是东门 (云溪古镇东门停车场).
+            return {"target": official_target(fixed)}
+        if current and _corrects_another_field(said, "target"):
             return {}  # 地点说错了，是云溪特产商城里面那家 names a place, not the target
         text = intake.without_negated(said)  # 是竹林雅居民宿，不是悦来客栈
         businesses = [name for name in _names(tracker, "business") if not _taken_back(name, said)]
         places = [place for place in known_names("place") if place in text]
         target = intake.find_target(text, businesses, places)
-        current = tracker.get_slot("target")
         # The agency of a guide filed with the lodging they took the tourists to, named later,
         # takes the guide with it: 鑫悦快捷宾馆（导游小聂）, then 华夏旅行社，网上报的团.
         person = (current or "").partition("（")[2]  # 导游小聂）
@@ -502,6 +507,9 @@ class ValidateComplaintForm(FormValidationAction):
         current = tracker.get_slot("place")
         if current and _corrects_another_field(said, "place"):
             return {}  # 手机号说错了，是… names no place
+        fixed = intake.corrected_part(said, current) if current else None
+        if fixed and intake.correcting(said):  # 是北门那个停车场，不是东门: 云溪古镇北门
+            return {"place": official_place(fixed)}
         standing = _standing_answer(tracker, "place", said, current)
         if standing is not None and current in known_names("place"):
             return {}

@@ -437,6 +437,21 @@ def taken_back(text: str) -> list[str]:
     return [re.sub("^而?不[是在]", "", m.group(0)) for m in NEGATED.finditer(text)]
 
 
+def corrected_part(text: str, value: str) -> str | None:
+    """``value`` with a part of it that a correction takes back put right, when the correction
+    says the right part as long and of the same kind (ending alike): 是北门那个停车场，不是东门
+    makes 云溪古镇东门停车场 云溪古镇北门停车场."""
+    told = without_negated(text)
+    for wrong in taken_back(text):
+        if len(wrong) < 2 or wrong not in value or wrong == value.split("（")[0]:
+            continue  # the whole name taken back is renamed as the target is (see find_target)
+        pattern = f"[\u4e00-\u9fff\\d]{{{len(wrong) - 1}}}{re.escape(wrong[-1])}"
+        right = next((m.group(0) for m in re.finditer(pattern, told) if m.group(0) != wrong), None)
+        if right and right not in value:
+            return value.replace(wrong, right)
+    return None
+
+
 def without_negated(text: str) -> str:
     """A correction without what it takes back: 是竹林雅居民宿，不是悦来客栈 → 是竹林雅居民宿，"""
     return NEGATED.sub("", text)

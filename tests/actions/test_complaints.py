@@ -275,6 +275,17 @@ async def test_a_place_correction_keeps_the_place_said_in_place_of_the_wrong_one
     assert slots["place"] == "翠湖公园"
 
 
+async def test_a_correction_of_part_of_a_name_puts_that_part_right_in_place_and_target() -> None:
+    correction = "哎呀地点说错了，是北门那个停车场，不是东门，我们住的客栈在北门那边"
+    slots = await validated(
+        {"text": correction, "intent": {"name": "inform"}},
+        place="云溪古镇东门",
+        target="云溪古镇东门停车场",
+        requested_slot="confirmation",
+    )
+    assert (slots["place"], slots["target"]) == ("云溪古镇北门", "云溪古镇北门停车场")
+
+
 async def test_the_tourists_own_question_to_complain_of_a_place_is_no_plan() -> None:
     text = "您好，我是从台湾来的游客，想投诉云溪古镇里面的“听雨轩茶楼”，服务员态度非常差"
     entities = [{"entity": "place", "value": "游客"}]  # the NLU's guess

@@ -1180,3 +1180,12 @@ def test_find_target_reads_what_held_out_set_25_taught(
     text: str, businesses: list[str], places: list[str], target: str | None
 ) -> None:
     assert intake.find_target(text, businesses, places) == target
+
+
+def test_a_correction_puts_right_the_part_it_takes_back() -> None:
+    said = "哎呀地点说错了，是北门那个停车场，不是东门，我们住的客栈在北门那边"
+    assert intake.corrected_part(said, "云溪古镇东门停车场") == "云溪古镇北门停车场"
+    assert intake.corrected_part("是3号楼不是2号楼", "望月楼2号楼") == "望月楼3号楼"
+    renamed = "不是华夏旅行社，俺这回报的是云游国际旅行社"  # a name taken back whole is renamed
+    assert intake.corrected_part(renamed, "华夏旅行社（导游）") is None
+    assert intake.corrected_part("是竹林雅居民宿，不是悦来客栈", "悦来客栈") is None
