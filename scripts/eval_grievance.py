@@ -1,17 +1,18 @@
 """Whether a message tells a grievance: the cue words, the learned detector, and either, on
 complaints and questions the detector was not trained on.
 
-    .venv/bin/python scripts/eval_grievance.py
+    .venv/bin/python scripts/eval_grievance.py [FILE ...]   # default: the two latest sets
 
-Complaints: the first message of every conversation of the sets not among the category
-examples (each set's opening, as the tourist sent it). Questions: a held-out labelled query
-set of the knowledge base, taken out of the detector's training questions for this run, and
-the held-out NLU examples of every intent but `complain`. Printed per group: the share each
-reads as a grievance, and the share the bot takes for a complaint told without the word 投诉
-(a grievance a case officer can follow up: categories.reads_like_complaint), by the cue words
-alone and by either.
+Complaints: the first message of every conversation of the given sets of scripted
+conversations, whose stories are taken out of the detector's training examples for the run.
+Questions: a held-out labelled query set of the knowledge base, likewise taken out of its
+training questions, and the held-out NLU examples of every intent but `complain`. Printed per
+group: the share each reads as a grievance, and the share the bot takes for a complaint told
+without the word 投诉 (a grievance a case officer can follow up:
+categories.reads_like_complaint), by the cue words alone and by either.
 """
 
+import argparse
 import json
 from pathlib import Path
 
@@ -23,40 +24,48 @@ from knowledge_base.text import to_simplified
 
 HELD_OUT_QUERIES = PROJECT_DIR / "eval" / "kb_heldout10.jsonl"
 NLU_HELD_OUT = PROJECT_DIR / "eval" / "nlu_heldout.yml"
+LATEST = 2
 
 
-def openings(root: Path = PROJECT_DIR) -> list[str]:
-    """The first message of each conversation of the sets the detector did not train on."""
-    trained = {row["source"].split("#")[0] for row in categories.read_examples()}
-    files = sorted((root / "eval").glob("complaint_conversations*.yml"))
-    unseen = [f for f in files if str(f.relative_to(root)) not in trained]
+def openings(files: list[Path]) -> list[str]:
+    """The first message of each conversation of the sets."""
     return [
         str(conversation["turns"][0])
-        for path in unseen
+        for path in files
         for conversation in yaml.safe_load(path.read_text(encoding="utf-8"))["conversations"]
     ]
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("files", nargs="*", type=Path, help="sets held out of the training")
+    args = parser.parse_args()
+    every = sorted((PROJECT_DIR / "eval").glob("complaint_conversations*.yml"))
+    files = [f.resolve() for f in args.files] or sorted(
+        every, key=lambda f: categories.set_order(f.name)
+    )[-LATEST:]
+    names = {str(f.relative_to(PROJECT_DIR)) for f in files}
     held_out = [
         json.loads(line)["query"]
         for line in HELD_OUT_QUERIES.read_text(encoding="utf-8").splitlines()
         if line
     ]
     nlu = categories.nlu_examples()
-    examples = categories.read_examples()
+    examples = [e for e in categories.read_examples() if e["source"].split("#")[0] not in names]
     complaints = [row["text"] for row in examples] + [t for i, t in nlu if i == "complain"]
     others = [q for q in categories.questions() if q not in set(held_out)]
     others += [text for intent, text in nlu if intent != "complain"]
     detector = categories.train_grievance(complaints, others)
     nlu_held_out = categories.nlu_examples(NLU_HELD_OUT)
     groups = {
-        "complaints: openings of the sets not trained on": openings(),
+        "complaints: first messages of " + ", ".join(sorted(f.stem for f in files)): openings(
+            files
+        ),
         "questions: kb_heldout10 (out of training)": held_out,
         "NLU held out, every intent but complain": [t for i, t in nlu_held_out if i != "complain"],
         "NLU held out, complain (short sentences)": [t for i, t in nlu_held_out if i == "complain"],
     }
-    print(f"detector threshold {categories.GRIEVANCE}")
+    print(f"detector threshold {categories.GRIEVANCE}; held out: {', '.join(sorted(names))}")
     print("| messages | n | cue words | detector | either | taken, cue words only | taken |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for name, texts in groups.items():

@@ -263,7 +263,7 @@ ASKING_HOW = re.compile(
 CORRECTED_FIELDS = {
     field: re.compile(pattern)
     for field, pattern in {
-        "phone": r"手机|电话|号码|号打|打错|多打|少打",
+        "phone": r"手机|电话|号码|号打|打错|[少多漏][念打按输填]了?(?:一?[个位]|[0-9])",
         "place": r"地点|地方|位置|在哪",
         "incident_time": r"时间|日期|日子|哪天|几号|几点",
         "category": r"类别|类型|分类",
@@ -290,6 +290,7 @@ CONFIRMED_LAST = re.compile(
 )
 CORRECTION = re.compile(
     r"[说讲留写记打输填报搞弄][错岔措]|[搞弄记]混|不是|不对|改成|改为|应该是|更正"
+    r"|[少多漏][念打按输填]了?(?:一?[个位]|[0-9])"  # 刚才少念了一个, 多按了一個1 (a number)
 )
 # Whom the complaint is not about: 不是投诉客栈, 不要投诉她, 别投诉导游.
 DISCLAIMER = re.compile(r"(?:不是|不要|不用|别|不)(?:要|想)?(?:投诉|告)")
@@ -753,7 +754,7 @@ def desk_at(text: str, places: Sequence[str], business: str | None) -> re.Match[
     if business and not business.endswith(COUNTERS):
         return None
     for place in sorted(places, key=len, reverse=True):
-        pattern = f"({re.escape(place)})(?:里?的|里)?([\u4e00-\u9fff]{{0,2}}?{DESK})"
+        pattern = f"({re.escape(place)})(?:里?的|里|那个|这个)?([\u4e00-\u9fff]{{0,2}}?{DESK})"
         said = re.search(pattern, text)
         if said and business in (None, said.group(2)):
             return said

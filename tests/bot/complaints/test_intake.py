@@ -1189,3 +1189,21 @@ def test_a_correction_puts_right_the_part_it_takes_back() -> None:
     renamed = "不是华夏旅行社，俺这回报的是云游国际旅行社"  # a name taken back whole is renamed
     assert intake.corrected_part(renamed, "华夏旅行社（导游）") is None
     assert intake.corrected_part("是竹林雅居民宿，不是悦来客栈", "悦来客栈") is None
+
+
+@pytest.mark.parametrize(
+    "text", ["刚才少念了一个 幺五八 零二六三 七幺四九", "多按了一个1，是15860127739", "少打了一位"]
+)
+def test_a_digit_too_many_or_too_few_corrects_the_phone(text: str) -> None:
+    # unseen25 #23: 刚才 of 刚才少念了一个 had replaced the incident's 上礼拜五.
+    assert intake.correcting(text) and intake.corrected_field(text) == "phone"
+
+
+def test_a_digit_word_in_a_story_is_no_correction() -> None:
+    assert not intake.correcting("他少说了一句话就走了，结账少打了一折")
+
+
+def test_a_desk_said_with_that_of_its_place_is_filed_with_it() -> None:
+    text = "就青峰山南门游客中心那个行李寄存处，交了20块钱存嘞，下山去取他们说找不着了"
+    places = ["南门游客中心", "游客中心", "青峰山"]
+    assert intake.find_target(text, [], places) == "南门游客中心行李寄存处"
