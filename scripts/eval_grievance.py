@@ -65,13 +65,18 @@ def main() -> int:
         "NLU held out, every intent but complain": [t for i, t in nlu_held_out if i != "complain"],
         "NLU held out, complain (short sentences)": [t for i, t in nlu_held_out if i == "complain"],
     }
-    print(f"detector threshold {categories.GRIEVANCE}; held out: {', '.join(sorted(names))}")
+    held = ", ".join(sorted(names))
+    print(f"detector: {intake.STORY_CHARS}+ characters at {categories.GRIEVANCE}; held out: {held}")
     print("| messages | n | cue words | detector | either | taken, cue words only | taken |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for name, texts in groups.items():
         simplified = [to_simplified(text) for text in texts]
         cues = [intake.tells_grievance(text) for text in simplified]
-        learned = [categories.grievance(text, detector) >= categories.GRIEVANCE for text in texts]
+        learned = [
+            len(text) >= intake.STORY_CHARS
+            and categories.grievance(text, detector) >= categories.GRIEVANCE
+            for text in simplified
+        ]
         either = [a or b for a, b in zip(cues, learned, strict=True)]
         follow_up = [intake.can_follow_up(text) for text in simplified]
         by_cues = [a and b for a, b in zip(cues, follow_up, strict=True)]
