@@ -395,7 +395,7 @@ class ValidateComplaintForm(FormValidationAction):
         said = _said(tracker)
         current = tracker.get_slot("target")
         fixed = intake.corrected_part(said, current) if current else None
-        if fixed and intake.correcting(said):
+        if fixed:
             # Whatever field the tourist says they correct, the part taken back is the
             # target's too: 地点说错了，是北门那个停车场，不是东门 (云溪古镇东门停车场).
             return {"target": official_target(fixed)}
@@ -508,7 +508,7 @@ class ValidateComplaintForm(FormValidationAction):
         if current and _corrects_another_field(said, "place"):
             return {}  # 手机号说错了，是… names no place
         fixed = intake.corrected_part(said, current) if current else None
-        if fixed and intake.correcting(said):  # 是北门那个停车场，不是东门: 云溪古镇北门
+        if fixed:  # 是北门那个停车场，不是东门: 云溪古镇北门
             return {"place": official_place(fixed)}
         standing = _standing_answer(tracker, "place", said, current)
         if standing is not None and current in known_names("place"):

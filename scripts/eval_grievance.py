@@ -50,12 +50,10 @@ def main() -> int:
         for line in HELD_OUT_QUERIES.read_text(encoding="utf-8").splitlines()
         if line
     ]
-    nlu = categories.nlu_examples()
     examples = [e for e in categories.read_examples() if e["source"].split("#")[0] not in names]
-    complaints = [row["text"] for row in examples] + [t for i, t in nlu if i == "complain"]
-    others = [q for q in categories.questions() if q not in set(held_out)]
-    others += [text for intent, text in nlu if intent != "complain"]
-    detector = categories.train_grievance(complaints, others)
+    taken_out = set(held_out)
+    asked = [q for q in categories.questions() if q not in taken_out]
+    detector = categories.train_grievance(*categories.grievance_examples(examples, asked))
     nlu_held_out = categories.nlu_examples(NLU_HELD_OUT)
     groups = {
         "complaints: first messages of " + ", ".join(sorted(f.stem for f in files)): openings(
@@ -71,13 +69,9 @@ def main() -> int:
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for name, texts in groups.items():
         simplified = [to_simplified(text) for text in texts]
-        cues = [intake.tells_grievance(text) for text in simplified]
-        learned = [
-            len(text) >= intake.STORY_CHARS
-            and categories.grievance(text, detector) >= categories.GRIEVANCE
-            for text in simplified
-        ]
-        either = [a or b for a, b in zip(cues, learned, strict=True)]
+        cues = [intake.grievance_cue(text) for text in simplified]
+        learned = [categories.detected(text, detector) for text in simplified]
+        either = [categories.tells_grievance(text, detector) for text in simplified]
         follow_up = [intake.can_follow_up(text) for text in simplified]
         by_cues = [a and b for a, b in zip(cues, follow_up, strict=True)]
         taken = [a and b for a, b in zip(either, follow_up, strict=True)]

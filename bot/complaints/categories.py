@@ -132,15 +132,22 @@ def train_grievance(complaints: Sequence[str], others: Sequence[str]) -> Pipelin
     return detector
 
 
+def grievance_examples(
+    stories: Sequence[dict[str, str]], asked: Sequence[str]
+) -> tuple[list[str], list[str]]:
+    """The detector's complaints (the stories and the NLU's `complain` examples) and other
+    messages (the questions asked and the NLU examples of every other intent)."""
+    nlu = nlu_examples()
+    complaints = [row["text"] for row in stories] + [t for i, t in nlu if i == "complain"]
+    return complaints, [*asked, *(text for intent, text in nlu if intent != "complain")]
+
+
 @cache
 def _trained() -> tuple[Pipeline, Pipeline]:
     stories = read_examples()
-    nlu = nlu_examples()
-    complaints = [row["text"] for row in stories] + [t for i, t in nlu if i == "complain"]
-    others = questions() + [text for intent, text in nlu if intent != "complain"]
     return (
         train([(row["text"], row["category"]) for row in stories]),
-        train_grievance(complaints, others),
+        train_grievance(*grievance_examples(stories, questions())),
     )
 
 
@@ -168,13 +175,16 @@ def grievance(text: str, detector: Pipeline | None = None) -> float:
     return float(model.predict_proba([_unnumbered(text)])[0, 1])
 
 
-def tells_grievance(text: str, detector: Pipeline | None = None) -> bool:
-    """A grievance by the cue words, or a story (``intake.STORY_CHARS`` or more) the detector
-    takes for one: its complaints are long stories, so a short message is no evidence to it
-    (电话17712345678 and 前天下午 score high for what they share with the stories)."""
-    if intake.tells_grievance(text):
-        return True
+def detected(text: str, detector: Pipeline | None = None) -> bool:
+    """A story (``intake.STORY_CHARS`` or more) the detector takes for a grievance: its
+    complaints are long stories, so a short message is no evidence to it (电话17712345678 and
+    前天下午 score high for what they share with the stories)."""
     return len(text) >= intake.STORY_CHARS and grievance(text, detector) >= GRIEVANCE
+
+
+def tells_grievance(text: str, detector: Pipeline | None = None) -> bool:
+    """A grievance by the cue words, or by the detector (see detected)."""
+    return intake.grievance_cue(text) or detected(text, detector)
 
 
 def reads_like_complaint(text: str) -> bool:

@@ -260,10 +260,12 @@ HYPOTHETICAL = re.compile(r"如果|要是|假如|万一|的话")
 ASKING_HOW = re.compile(
     r"的话|电话|热线|渠道|途径|流程|方式|去哪|找谁|找哪|怎么|如何|哪里|哪个|什么部门|打什么|吗|么|呢"
 )
+# A digit too many or too few in a number read out: 刚才少念了一个, 多按了一個1.
+DIGIT_SLIP = r"[少多漏][念打按输填]了?(?:一?[个位]|[0-9])"
 CORRECTED_FIELDS = {
     field: re.compile(pattern)
     for field, pattern in {
-        "phone": r"手机|电话|号码|号打|打错|[少多漏][念打按输填]了?(?:一?[个位]|[0-9])",
+        "phone": rf"手机|电话|号码|号打|打错|多打|少打|{DIGIT_SLIP}",
         "place": r"地点|地方|位置|在哪",
         "incident_time": r"时间|日期|日子|哪天|几号|几点",
         "category": r"类别|类型|分类",
@@ -289,8 +291,7 @@ CONFIRMED_LAST = re.compile(
     r"(?<![不别没未再想要先请去来])(?:确认|确任|却认|确定|提交)(?:无误|没错|一下|吧|嘛|啦|了|的|哈)*$"
 )
 CORRECTION = re.compile(
-    r"[说讲留写记打输填报搞弄][错岔措]|[搞弄记]混|不是|不对|改成|改为|应该是|更正"
-    r"|[少多漏][念打按输填]了?(?:一?[个位]|[0-9])"  # 刚才少念了一个, 多按了一個1 (a number)
+    r"[说讲留写记打输填报搞弄][错岔措]|[搞弄记]混|不是|不对|改成|改为|应该是|更正|" + DIGIT_SLIP
 )
 # Whom the complaint is not about: 不是投诉客栈, 不要投诉她, 别投诉导游.
 DISCLAIMER = re.compile(r"(?:不是|不要|不用|别|不)(?:要|想)?(?:投诉|告)")
@@ -302,9 +303,10 @@ SPOKEN_NUMBER = re.compile(f"[{SPOKEN_DIGIT}](?:[\\s-]?[{SPOKEN_DIGIT}]){{6,}}")
 DIGITS = str.maketrans(SPOKEN_DIGIT, "0012345678912")
 CALLBACK = re.compile(r"(?<!\d)[01]\d{9,11}(?!\d)")
 PHONE_LIKE = re.compile(r"\d[\d\s-]{5,}\d")
-# A number sent on its own, with at most what it is: 我的电话是 0871-65328874。
+# A time sent on its own, with at most what it is: 就是前天下午。 Not one yet to come.
 TIME_ANSWER = re.compile(r"[，。,.！!？?\s]|^(?:就是|是|时间是?)")
 FUTURE = re.compile(r"明|后天|下(?:周|个?月|礼拜|星期)|待会|等会")
+# A number sent on its own, with at most what it is: 我的电话是 0871-65328874。
 NUMBER_ALONE = re.compile(
     r"(?:我的?)?(?:联系)?(?:电话|手机号?|号码)?[是为：:\s]*\d[\d\s-]{5,}\d[。.！!]?"
 )
@@ -381,7 +383,7 @@ def cue_position(text: str) -> int | None:
     return match.start() if match else None
 
 
-def tells_grievance(text: str) -> bool:
+def grievance_cue(text: str) -> bool:
     """A complaint category's cue (not 其他's) or a word of reporting (反映个情况)."""
     return classify_category(text) not in (None, "其他") or bool(REPORTING.search(text))
 
@@ -442,6 +444,8 @@ def corrected_part(text: str, value: str) -> str | None:
     """``value`` with a part of it that a correction takes back put right, when the correction
     says the right part as long and of the same kind (ending alike): 是北门那个停车场，不是东门
     makes 云溪古镇东门停车场 云溪古镇北门停车场."""
+    if not correcting(text):
+        return None
     told = without_negated(text)
     for wrong in taken_back(text):
         if len(wrong) < 2 or wrong not in value or wrong == value.split("（")[0]:

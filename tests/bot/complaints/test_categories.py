@@ -94,7 +94,7 @@ def test_a_story_with_no_cue_word_reads_like_a_complaint_by_the_detector() -> No
         "昨天下午坐索道下山，车厢门根本关不严实，一路嘎吱嘎吱响，我跟工作人员说了，"
         "他瞄一眼说没事照样开。电话 1390 8712 36"
     )
-    assert not intake.tells_grievance(story)  # no cue word says what went wrong
+    assert not intake.grievance_cue(story)  # no cue word says what went wrong
     assert categories.grievance(story) >= categories.GRIEVANCE
     assert categories.reads_like_complaint(story)
     # Short details share words with the stories, but only a story is read by the detector.

@@ -1207,3 +1207,7 @@ def test_a_desk_said_with_that_of_its_place_is_filed_with_it() -> None:
     text = "就青峰山南门游客中心那个行李寄存处，交了20块钱存嘞，下山去取他们说找不着了"
     places = ["南门游客中心", "游客中心", "青峰山"]
     assert intake.find_target(text, [], places) == "南门游客中心行李寄存处"
+
+
+def test_a_number_short_of_digits_names_the_phone() -> None:
+    assert intake.corrected_field("少打了两位，是13908712366") == "phone"
