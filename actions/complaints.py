@@ -223,10 +223,12 @@ def _with_part(place: str, said: str) -> str:
 
 
 def _told_already(tracker: Tracker, slot: str) -> bool:
-    """The question about ``slot`` answered with 对/确认 (the tourist thinks the story said it)
-    or with 不知道: the form files what it has, and the read-back shows it for correction."""
+    """The question about ``slot`` answered with 对/确认/提交吧 (the tourist thinks the story
+    said it) or with 不知道: the form files what it has, and the read-back shows it for
+    correction."""
+    said = _said(tracker)
     return tracker.get_slot("requested_slot") == slot and (
-        _intent(tracker) == "affirm" or bool(UNKNOWN.search(_said(tracker)))
+        _intent(tracker) == "affirm" or bool(UNKNOWN.search(said)) or intake.confirms(said)
     )
 
 
@@ -665,9 +667,13 @@ class ValidateComplaintForm(FormValidationAction):
         (对，投诉司机老马，其他不变，确认): the fields it sets are extracted first; so does a
         message that only agrees (对，没有问题，麻烦你们了)."""
         said = _said(tracker)
-        if tracker.get_slot("requested_slot") == "confirmation" and (
-            intake.confirms(said) or intake.agrees(said)
-        ):
+        asked = tracker.get_slot("requested_slot")
+        if asked == "confirmation" and (intake.confirms(said) or intake.agrees(said)):
+            return {"confirmation": True}
+        # 是的，提交吧 said to a question (who?) by a tourist who has told all they will: the
+        # question's field is filed as the story gives it, and the order with the read-back.
+        told = all(tracker.get_slot(slot) for slot in FORM_SLOTS[:-1])
+        if asked not in (None, "confirmation") and intake.confirms(said) and told:
             return {"confirmation": True}
         return {}
 
@@ -722,12 +728,25 @@ class ActionSubmitComplaint(Action):
             channel=channel_of(tracker.latest_message), sender=tracker.sender_id, **slots
         )
         complaint = services().complaints.submit(draft, idempotency_key=_form_run_key(tracker))
+        # Confirmed before the read-back (提交吧 said to a question): what was filed is shown.
+        filed = "" if _read_back_shown(tracker) else f"已按以下信息登记：\n{intake.fields(slots)}\n"
         dispatcher.utter_message(
-            text=f"您的投诉已受理，投诉单号：{complaint.number}。工作人员将在5个工作日内联系您，"
+            text=f"{filed}您的投诉已受理，投诉单号：{complaint.number}。工作人员将在5个工作日内联系您，"
             "您可以随时发送单号查询处理进度。",
             json_message={"complaint_number": complaint.number},
         )
         return [AllSlotsReset(), SlotSet("complaint_number", complaint.number)]
+
+
+def _read_back_shown(tracker: Tracker) -> bool:
+    """Whether this run of the form asked for confirmation."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "active_loop" and event.get("name") == FORM:
+            return False
+        if event.get("event") == "slot" and event.get("name") == "requested_slot":
+            if event.get("value") == "confirmation":
+                return True
+    return False
 
 
 def _form_run_key(tracker: Tracker) -> str:

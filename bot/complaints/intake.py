@@ -1,7 +1,7 @@
 """Reading a complaint out of the tourist's words: category, target, time, phone, summary."""
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from knowledge_base.text import tagged_words
 
@@ -901,14 +901,20 @@ def mask_phone(phone: str) -> str:
     return phone[:3] + "****" + phone[-4:] if len(phone) >= 7 else "****"
 
 
-def summary(slots: dict[str, str | None]) -> str:
+def fields(slots: Mapping[str, str | None]) -> str:
+    """The work order's fields as the tourist is shown them, the phone masked."""
     return (
-        "请核对您的投诉信息：\n"
         f"投诉对象：{slots.get('target')}\n"
         f"问题类别：{slots.get('category')}\n"
         f"发生地点：{slots.get('place')}\n"
         f"发生时间：{slots.get('incident_time')}\n"
         f"联系电话：{mask_phone(slots.get('phone') or '')}\n"
-        f"事情经过：{slots.get('description')}\n"
+        f"事情经过：{slots.get('description')}"
+    )
+
+
+def summary(slots: Mapping[str, str | None]) -> str:
+    return (
+        f"请核对您的投诉信息：\n{fields(slots)}\n"
         "信息无误请回复“确认”，需要修改请直接说出要改的内容。"
     )

@@ -79,6 +79,25 @@ async def test_submit_commits_once_and_gives_the_number(services: Services) -> N
     assert complaint.sender == "web:t1" and complaint.channel == "web"
 
 
+def test_an_order_confirmed_before_its_read_back_shows_what_was_filed(
+    services: Services,
+) -> None:
+    tracker = saved_tracker("complaint_confirmed")
+    tracker.events = tracker.events[:1]  # 提交吧 said to a question: no read-back was shown
+    dispatcher = CollectingDispatcher()
+    ActionSubmitComplaint().run(dispatcher, tracker, DOMAIN)
+    text = dispatcher.messages[0]["text"]
+    assert text.startswith("已按以下信息登记：\n投诉对象：云游国际旅行社（导游）")
+    assert "138****5678" in text and "13812345678" not in text
+    assert "投诉单号" in text
+
+
+def test_an_order_confirmed_at_its_read_back_gives_only_the_number(services: Services) -> None:
+    dispatcher = CollectingDispatcher()
+    ActionSubmitComplaint().run(dispatcher, saved_tracker("complaint_confirmed"), DOMAIN)
+    assert dispatcher.messages[0]["text"].startswith("您的投诉已受理，投诉单号：TS")
+
+
 def test_status_by_number(services: Services) -> None:
     tracker = saved_tracker("complaint_confirmed")
     dispatcher = CollectingDispatcher()
@@ -399,6 +418,48 @@ async def test_a_confirmation_the_intent_model_reads_as_thanks_files_the_order()
         {"text": "确认，谢谢。", "intent": {"name": "thank"}}, requested_slot="confirmation"
     )
     assert slots["confirmation"] is True
+
+
+async def test_submit_said_to_the_last_question_files_the_order_with_the_story() -> None:
+    slots = await validated(
+        {"text": "对头，确认", "intent": {"name": "affirm"}},
+        description="你们管管青峰山天池那边的公共厕所吧，蹲坑全堵了",
+        category="环境卫生",
+        place="青峰山天池",
+        incident_time="前天中午",
+        phone="13816409927",
+        target=None,
+        requested_slot="target",
+    )
+    assert slots["target"] == "青峰山天池" and slots["confirmation"] is True
+
+
+async def test_submit_said_with_a_field_still_untold_asks_for_it() -> None:
+    slots = await validated(
+        {"text": "是的，提交吧", "intent": {"name": "affirm"}},
+        description="你们管管青峰山天池那边的公共厕所吧，蹲坑全堵了",
+        category="环境卫生",
+        target="青峰山天池公共厕所",
+        place="青峰山天池",
+        incident_time="前天中午",
+        phone=None,
+        requested_slot="phone",
+    )
+    assert "confirmation" not in slots and "phone" not in slots
+
+
+async def test_agreeing_to_a_question_files_the_field_and_waits_for_the_read_back() -> None:
+    slots = await validated(
+        {"text": "对的", "intent": {"name": "affirm"}},
+        description="你们管管青峰山天池那边的公共厕所吧，蹲坑全堵了",
+        category="环境卫生",
+        place="青峰山天池",
+        incident_time="前天中午",
+        phone="13816409927",
+        target=None,
+        requested_slot="target",
+    )
+    assert slots["target"] == "青峰山天池" and "confirmation" not in slots
 
 
 async def test_a_field_said_again_with_confirm_is_filed_as_said() -> None:
