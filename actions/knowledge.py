@@ -27,11 +27,14 @@ class ActionAnswerFaq(Action):
         text = tracker.latest_message.get("text") or ""
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         callback = intake.leaves_a_number(text)
-        told = categories.reads_like_complaint(text) and (intent == "inform" or callback)
+        told = categories.plainly_grievance(text) or (
+            categories.reads_like_complaint(text) and (intent == "inform" or callback)
+        )
         if told or intake.states_complaint(text) or story_before_detail(tracker):
-            # A complaint said outright (我要投诉…), an incident told as details (`inform`), or
-            # as a question that leaves a number to be called back on, or followed by a number
-            # sent on its own: the complaint form takes it all in.
+            # A complaint said outright (我要投诉…), a story both the cue words and the detector
+            # read as a grievance, an incident told as details (`inform`), or as a question
+            # that leaves a number to be called back on, or followed by a number sent on its
+            # own: the complaint form takes it all in.
             return [FollowupAction("complaint_form")]
         if intake.only_a_number(text):  # no story before it: nothing to look up
             dispatcher.utter_message(text=NUMBER_ALONE_MESSAGE)

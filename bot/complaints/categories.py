@@ -189,5 +189,12 @@ def tells_grievance(text: str, detector: Pipeline | None = None) -> bool:
 
 def reads_like_complaint(text: str) -> bool:
     """A story of something that went wrong, told without the word 投诉: a grievance (see
-    tells_grievance) that a case officer can follow up (see intake.can_follow_up)."""
-    return intake.can_follow_up(text) and tells_grievance(text)
+    tells_grievance) that a case officer can follow up (see intake.can_follow_up), or one that
+    the cue words and the detector both read (旅拍说好拍两小时…拍了四十分钟就收工): the form
+    then asks for what a case officer needs."""
+    return plainly_grievance(text) or (intake.can_follow_up(text) and tells_grievance(text))
+
+
+def plainly_grievance(text: str) -> bool:
+    """A story that the cue words and the detector both read as a grievance."""
+    return intake.grievance_cue(text) and detected(text)

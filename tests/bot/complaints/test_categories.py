@@ -106,6 +106,20 @@ def test_a_story_with_no_cue_word_reads_like_a_complaint_by_the_detector() -> No
     assert not categories.reads_like_complaint(question)
 
 
+def test_a_story_both_readings_take_for_a_grievance_reads_like_one_without_a_number() -> None:
+    for story in (
+        "真的离谱，在翠湖公园约了个旅拍，说好拍两小时、精修20张，结果拍了四十分钟就说光线不好"
+        "收工，精修只给8张",
+        "我在云溪温泉度假区订了温泉加住宿的套餐，提前三天就取消了，按他们自己的规定是能全退的，"
+        "结果前台说特价套餐不退，磨了半天就是不给退。",
+    ):
+        assert not intake.can_follow_up(story)  # no number, no time
+        assert categories.plainly_grievance(story)
+        assert categories.reads_like_complaint(story)
+    question = "我们订了云溪温泉度假区的温泉加住宿套餐，如果提前三天取消的话能全额退款吗？"
+    assert not categories.plainly_grievance(question)
+
+
 def test_a_grievance_detector_is_trained_on_the_messages_given() -> None:
     detector = categories.train_grievance(["导游骂人", "房间很脏"], ["几点开门", "门票多少钱"])
     told, asked = (categories.grievance(text, detector) for text in ("导游骂我们", "几点关门"))

@@ -1125,6 +1125,7 @@ def test_what_held_out_set_24_taught() -> None:
     assert intake.find_phone("啊 说错了 第二位是三 幺三八 三七七零 四五一九") == "13837704519"
     assert intake.find_phone("一二八 三七七零 四五一九") is None
     assert intake.agrees("对，没有问题，麻烦你们了。") and intake.agrees("嗯嗯 好的")
+    assert intake.agrees("对的，没问题，谢谢领导。")  # thanks said to whoever reads it
     assert not intake.agrees("对，但是时间不对") and not intake.agrees("谢谢")
 
 
