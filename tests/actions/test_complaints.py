@@ -420,45 +420,38 @@ async def test_a_confirmation_the_intent_model_reads_as_thanks_files_the_order()
     assert slots["confirmation"] is True
 
 
+# Everything told but who: the form asks who next.
+TOLD_BUT_WHO = {
+    "description": "你们管管青峰山天池那边的公共厕所吧，蹲坑全堵了",
+    "category": "环境卫生",
+    "place": "青峰山天池",
+    "incident_time": "前天中午",
+    "phone": "13816409927",
+    "target": None,
+    "requested_slot": "target",
+}
+
+
 async def test_submit_said_to_the_last_question_files_the_order_with_the_story() -> None:
-    slots = await validated(
-        {"text": "对头，确认", "intent": {"name": "affirm"}},
-        description="你们管管青峰山天池那边的公共厕所吧，蹲坑全堵了",
-        category="环境卫生",
-        place="青峰山天池",
-        incident_time="前天中午",
-        phone="13816409927",
-        target=None,
-        requested_slot="target",
-    )
+    slots = await validated({"text": "对头，确认", "intent": {"name": "affirm"}}, **TOLD_BUT_WHO)
     assert slots["target"] == "青峰山天池" and slots["confirmation"] is True
 
 
 async def test_submit_said_with_a_field_still_untold_asks_for_it() -> None:
     slots = await validated(
         {"text": "是的，提交吧", "intent": {"name": "affirm"}},
-        description="你们管管青峰山天池那边的公共厕所吧，蹲坑全堵了",
-        category="环境卫生",
-        target="青峰山天池公共厕所",
-        place="青峰山天池",
-        incident_time="前天中午",
-        phone=None,
-        requested_slot="phone",
+        **{
+            **TOLD_BUT_WHO,
+            "target": "青峰山天池公共厕所",
+            "phone": None,
+            "requested_slot": "phone",
+        },
     )
     assert "confirmation" not in slots and "phone" not in slots
 
 
 async def test_agreeing_to_a_question_files_the_field_and_waits_for_the_read_back() -> None:
-    slots = await validated(
-        {"text": "对的", "intent": {"name": "affirm"}},
-        description="你们管管青峰山天池那边的公共厕所吧，蹲坑全堵了",
-        category="环境卫生",
-        place="青峰山天池",
-        incident_time="前天中午",
-        phone="13816409927",
-        target=None,
-        requested_slot="target",
-    )
+    slots = await validated({"text": "对的", "intent": {"name": "affirm"}}, **TOLD_BUT_WHO)
     assert slots["target"] == "青峰山天池" and "confirmation" not in slots
 
 
