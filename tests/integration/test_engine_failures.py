@@ -127,6 +127,9 @@ def test_slow_engine_wechat_answers_success_then_pushes_the_reply(stack: Stack) 
         stack.proxy.delay = 0.0
     [pushed] = stack.wechat.sent_texts(openid)
     assert "120元" in pushed
+    deadline = time.monotonic() + 30  # under load the engine may store the turn after the push
+    while not stack.user_turns(f"wechat:{openid}") and time.monotonic() < deadline:
+        time.sleep(0.2)
     assert stack.user_turns(f"wechat:{openid}") == ["青峰山门票多少钱"]
     time.sleep(1)
     assert len(stack.wechat.sent_texts(openid)) == 1
