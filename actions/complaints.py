@@ -51,6 +51,8 @@ MEETING = re.compile(r"(?:的)?(?:集合|上车|碰头|碰面|出发|接我们|�
 # 唔系悦来客栈 is 不是悦来客栈.
 PARTICLES = str.maketrans({"嘅": "的", "喺": "在"})
 CANTONESE_NOT = re.compile("唔[系係]")
+# The guide as speech recognition and hurried typing write them: 导有, 导由 (not 引导有序).
+MISHEARD_GUIDE = re.compile("(?<![引指领督教开辅主报倡疏向])导[有由友]")
 
 
 def _entities(tracker: Tracker, entity: str) -> list[str]:
@@ -120,7 +122,8 @@ def _message(tracker: Tracker, *, as_written: bool = False) -> str:
 
 def _said(tracker: Tracker) -> str:
     """The latest message in simplified characters, with names misheard or mistyped as they
-    sound written as the name (龙谭瀑布 → 龙潭瀑布, as the knowledge base reads queries)."""
+    sound written as the name (龙谭瀑布 → 龙潭瀑布, as the knowledge base reads queries; 导有 →
+    导游)."""
     return _read(_message(tracker))
 
 
@@ -128,6 +131,7 @@ def _said(tracker: Tracker) -> str:
 def _read(text: str) -> str:
     """Every extractor of a turn reads the same message: its pinyin is worked out once."""
     mandarin = CANTONESE_NOT.sub("不是", to_simplified(text).translate(PARTICLES))
+    mandarin = MISHEARD_GUIDE.sub("导游", mandarin)
     return default_matcher().canonicalize(mandarin)
 
 

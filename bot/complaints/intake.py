@@ -162,8 +162,13 @@ PERSON = re.compile(  # …and by the number on the badge: 0357号司机
     f"|(?:(?:出租车|网约车|大巴|观光车)?{STAFF}|{WORD_START})[{SURNAMES}]{TITLE}"
 )
 STAFF_FULL_NAME = re.compile(f"{STAFF}[{SURNAMES}][\u4e00-\u9fff]{{1,2}}")  # 导游周建平
-# A role and what the person is called: 导游叫小雷, 司机叫王师傅 (filed 导游小雷).
-STAFF_CALLED = re.compile(f"({STAFF})[，,\\s]?(?:名字)?叫(?:做)?({NICK}|[{SURNAMES}]{TITLE})")
+# A role and what the person is called: 导游叫小雷, 司机叫王师傅, 导游是个小姑娘 叫小吴 (filed
+# 导游小雷).
+STAFF_CALLED = re.compile(
+    f"({STAFF})(?:是个[\u4e00-\u9fff]{{1,4}}?)?[，,\\s]?(?:名字)?叫(?:做)?({NICK}|[{SURNAMES}]{TITLE})"
+)
+# A role and the surname told for them: 那个导游姓周, 司机是姓杨的 (filed 周导游, 杨司机).
+STAFF_SURNAMED = re.compile(f"({STAFF})(?:是个|是|他|她)?姓([{SURNAMES}])")
 # A person called by a nickname: 小蒋, 老周, 阿凯 (recorded after the role: 导游小蒋).
 NICKNAME = re.compile(NICK)
 # A definite shop named without its kind: 那家阿香米线 (吃饭), 这家老杨土菜; not 这家坑人 (a verb
@@ -283,7 +288,14 @@ CONFIRMED = re.compile(
 # (對，沒有問題，麻煩你們了 reads as thanks).
 AGREEING = re.compile(
     r"(?:对|对的|对头|是|是的|是滴|系|系呀|没错|没有错|冇错|没问题|没有问题|冇问题|无问题|可以|行|好|好的"
-    r"|中|嗯|嗯嗯|嗯呐|妥|要得|得嘞|没毛病|就这样|就这么地|就是这样)[啊呀啦了吧哈嘛的]*"
+    r"|中|嗯|嗯嗯|嗯呐|妥|要得|得嘞|没毛病|就这样|就这么地|就是这样"
+    r"|(?:其他|其它|其余|别的|全部|全)?都(?:对|没错|没问题)|全对|就(?:这个号码?|这个|这些))"
+    r"[啊呀啦了吧哈嘛的]*"
+)  # 对 其他都对; 对 就这个号
+# Asking for it to be filed, which at the read-back says go ahead: 你给记上, 麻烦尽快处理.
+PROCEED = re.compile(
+    r"(?:麻烦|请|那)?(?:你|您|你们)?(?:就|给|帮)?(?:俺|我|我们|俺们)?(?:尽快|赶紧|早点|快点)?"
+    r"(?:处理|记上|记下|记一下|登记|记录|办|报上去|交上去)(?:一下)?[吧了哈嘛啊呀]*"
 )
 COURTEOUS = re.compile(
     r"(?:麻烦|辛苦|谢谢|多谢|感谢|唔该)(?:你|您|你们|晒)?(?:领导|同志|老师|师傅|工作人员)?"
@@ -300,9 +312,10 @@ CORRECTION = re.compile(
 DISCLAIMER = re.compile(r"(?:不是|不要|不用|别|不)(?:要|想)?(?:投诉|告)")
 NEGATED = re.compile(r"(而)?不[是在][^，。,.！!？?；;\s]*")  # voice transcripts pause with spaces
 PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
-# A number read out in words, as voice transcripts write it: 一五八零六七三二九一四.
+# A number read out in words, as voice transcripts write it: 一五八零六七三二九一四, or partly
+# in figures: 186 1254 七七三零.
 SPOKEN_DIGIT = "零〇一二三四五六七八九幺两"
-SPOKEN_NUMBER = re.compile(f"[{SPOKEN_DIGIT}](?:[\\s-]?[{SPOKEN_DIGIT}]){{6,}}")
+SPOKEN_NUMBER = re.compile(f"[{SPOKEN_DIGIT}\\d](?:[\\s-]?[{SPOKEN_DIGIT}\\d]){{6,}}")
 DIGITS = str.maketrans(SPOKEN_DIGIT, "0012345678912")
 CALLBACK = re.compile(r"(?<!\d)[01]\d{9,11}(?!\d)")
 PHONE_LIKE = re.compile(r"\d[\d\s-]{5,}\d")
@@ -358,7 +371,16 @@ TIME_UNIT = re.compile(r"[天日月号周点时午晚早夜节年前末拜期刚
 NUMBERED = re.compile(r"\d{3,}[号日]")  # a badge, room or bus number (0357号司机), not a day
 ABOUT = r"(?:大概|大约|差不多|约莫)?"
 AROUND = r"(?:左右|前后|那会儿?|的样子|光景|的时候)?"
-TIME = re.compile(f"{ABOUT}(?:{DAY}(?:{PART})?(?:{CLOCK})?|(?:{PART})(?:{CLOCK})){AROUND}")
+# A voice transcript's pause between a time's words: 今天中午 十二点半左右, 上周日 下午吧 三四点钟,
+# 就前天上午 大概十点多 (filed without it: 前天上午十点多).
+PAUSE = r"(?:\s?[吧啊呢]?\s(?:大概|大约|差不多)?)"
+# A time taken back as it is said: 昨天晚上七点 不对 八点多 (昨天晚上八点多).
+SELF_REPAIR = re.compile(
+    f"(?:{CLOCK}|{PART})[，,\\s]?(?:不对|哦不|啊不|不是)[，,\\s]?是?(?=\\s?(?:{CLOCK}|{PART}))"
+)
+TIME = re.compile(
+    f"{ABOUT}(?:{DAY}(?:{PAUSE}?{PART})?(?:{PAUSE}?{CLOCK})?|(?:{PART})(?:{PAUSE}?{CLOCK})){AROUND}"
+)
 
 
 # What breaks without endangering anyone: 监控 那个 刚好坏了, 系统坏了.
@@ -431,10 +453,11 @@ def confirms(text: str) -> bool:
 
 
 def agrees(text: str) -> bool:
-    """Whether the message only agrees, politely or not (对，没有问题，麻烦你们了; 嗯嗯 好的)."""
+    """Whether the message only agrees, politely or not, or asks for what it agrees to be
+    filed (对，没有问题，麻烦你们了; 嗯嗯 好的; 对 就这个号 你给记上)."""
     clauses = _clauses(text)
     return any(AGREEING.fullmatch(c) for c in clauses) and all(
-        AGREEING.fullmatch(c) or COURTEOUS.fullmatch(c) for c in clauses
+        AGREEING.fullmatch(c) or COURTEOUS.fullmatch(c) or PROCEED.fullmatch(c) for c in clauses
     )
 
 
@@ -481,6 +504,8 @@ def named_businesses(text: str) -> list[str]:
     names.extend(staff_by_name(text))
     names.extend(called.group(1) for called in CALLED.finditer(text))
     names.extend(staff_called(text))
+    # 导游姓韦 大家都叫他韦导: the name they are called by, not one made of the surname.
+    names.extend(p for p in staff_surnamed(text) if not any(p[0] in name for name in names))
     for match in NAMED.finditer(text):
         before, name = match.group(1), LEADING_WORDS.split(match.group(1))[-1]
         # One character names a business only before a kind fit for a name, said whole:
@@ -506,6 +531,10 @@ def named_businesses(text: str) -> list[str]:
 
 def staff_called(text: str) -> list[str]:
     return [called.group(1) + called.group(2) for called in STAFF_CALLED.finditer(text)]
+
+
+def staff_surnamed(text: str) -> list[str]:
+    return [told.group(2) + told.group(1) for told in STAFF_SURNAMED.finditer(text)]
 
 
 def staff_by_name(text: str) -> list[str]:
@@ -743,8 +772,14 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
         persons = [p.group(0) for p in PERSON.finditer(rest)] + staff_called(rest)
         # 是导游让去的，她姓林，我们都喊她小林，华夏旅行社的: the agency's guide 小林.
         called = [c.group(1) for c in CALLED.finditer(rest) if NICKNAME.fullmatch(c.group(1))]
-        persons += [f"{role}{name}" for name in called if role in PEOPLE]
+        persons += [f"{role}{name}" for name in called if role in PEOPLE] + staff_surnamed(rest)
         role = next((p for p in persons if p.startswith(role) or p.endswith(role)), role)
+        # 报了华夏旅行社的一日游…导游小邓把我们全团拉到金凤凰玉器店: the guide's agency, not the
+        # shop the guide took them to, unless the tourist complains of the shop.
+        for guide, agencies in EMPLOYERS.items():
+            agency = next((c for c in candidates if any(kind in c for kind in agencies)), None)
+            if guide in role and agency and not complained and not same_trade(guide, business):
+                business = agency
     if business:
         return f"{business}（{role}）" if role else business
     if role in PLACE_ROLES and places:
@@ -779,14 +814,23 @@ def came_from(text: str, place: str) -> bool:
 def is_cleared(text: str, name: str) -> bool:
     """Every sentence that names it clears it and tells of nothing wrong: 酒店那边没毛病 (but
     not 云溪大酒店前台还行，但是房间脏得要命); a sentence that turns to it is read from the turn
-    (那家还挺实在，可昨儿晚上…“渔家乐江鲜馆”…坑人)."""
+    (那家还挺实在，可昨儿晚上…“渔家乐江鲜馆”…坑人). What clears it is said of it, in its clause
+    or the next (旅行社本身还将就), not of a place visited after it (报了华夏旅行社的一日游，上午去
+    青峰山风景区，风景很好)."""
     sentences = []
     for sentence in (m.group(0) for m in SENTENCE.finditer(text) if name in m.group(0)):
         turns = [t.start() for t in CONTRAST.finditer(sentence, 0, sentence.find(name))]
         sentences.append(sentence[max(turns, default=0) :])
     return bool(sentences) and all(
-        CLEARED.search(s) and classify_category(s) in (None, "其他") for s in sentences
+        CLEARED.search(near_to(s, name)) and classify_category(s) in (None, "其他")
+        for s in sentences
     )
+
+
+def near_to(sentence: str, name: str) -> str:
+    """The clause that names ``name`` and the one after it."""
+    clauses = re.split(r"(?<=[，,：:])", sentence[sentence.find(name) :])
+    return sentence[: sentence.find(name)] + "".join(clauses[:2])
 
 
 def is_setting(text: str, name: str) -> bool:
@@ -881,9 +925,10 @@ def find_time(text: str) -> str | None:
     """The most detailed time the text gives (上周四下午 over 上周三), leaving out what a
     correction takes back (不是前天，是大前天下午)."""
     text = SPOKEN_NUMBER.sub(" ", text)  # 一三九 零八七二 五五一六 holds no 五一
+    text = SELF_REPAIR.sub("", text)
     found = TIME.findall(without_negated(text)) or TIME.findall(text)
     found = not_booked(text, found) or found
-    return max(found, key=len) if found else None
+    return re.sub(PAUSE, "", max(found, key=len)) if found else None
 
 
 def not_booked(text: str, times: list[str]) -> list[str]:

@@ -502,7 +502,7 @@ def test_cues_in_cantonese_and_slang(text: str, category: str) -> None:
     [
         ("前天下午两点过，我们在店里", "前天下午两点过"),  # 两点过: a little after two
         ("昨天下午三点过来的", "昨天下午三点"),
-        ("昨儿个傍晚 大概六点来钟吧", "昨儿个傍晚"),
+        ("昨儿个傍晚 大概六点来钟吧", "昨儿个傍晚六点来钟"),  # a transcript's pause
         ("上个月中旬存的行李", "上个月中旬"),
         ("中秋节前一天早上在云溪北站集合", "中秋节前一天早上"),
     ],
@@ -597,6 +597,11 @@ def test_someone_described_after_that_one_is_no_name_of_its_own() -> None:
     [
         ("导游叫小雷，态度很差", [], "导游小雷"),
         ("司机叫王师傅，开车很猛", [], "司机王师傅"),
+        (
+            "嗯 旅行社叫山水假日旅行社 导游是个小姑娘 叫小吴",
+            ["山水假日旅行社"],
+            "山水假日旅行社（导游小吴）",
+        ),
         (
             "导游叫小雷，是逍遥游旅行社派的地接。旅行社客服态度还挺好的，我就投诉小雷个人",
             ["逍遥游旅行社"],
@@ -1212,3 +1217,78 @@ def test_a_desk_said_with_that_of_its_place_is_filed_with_it() -> None:
 
 def test_a_number_short_of_digits_names_the_phone() -> None:
     assert intake.corrected_field("少打了两位，是13908712366") == "phone"
+
+
+# What held-out set 26 (12345/12301 voice transcripts) and 27 (WeChat) taught.
+
+
+@pytest.mark.parametrize(
+    ("text", "phone"),
+    [
+        ("我的电话186 1254 七七三零 麻烦你们处理一下", "18612547730"),  # part in figures
+        ("不是幺零 是幺三 幺三六五 三二八七 七一二", "13653287712"),
+        ("一三九 幺二四六 八八零七 十一位", "13912468807"),
+    ],
+)
+def test_a_number_read_out_partly_in_figures(text: str, phone: str) -> None:
+    assert intake.find_phone(text) == phone
+
+
+@pytest.mark.parametrize(
+    ("text", "time"),
+    [
+        ("今天中午 十二点半左右吧", "今天中午十二点半左右"),
+        ("上周日 下午吧 三四点钟", "上周日下午三四点钟"),
+        ("就前天上午 大概十点多", "前天上午十点多"),
+        ("昨天晚上七点 不对 八点多 我们一家在那吃饭", "昨天晚上八点多"),
+        ("昨天下午三点，不对，是四点", "昨天下午四点"),
+        ("今天 我们去了", "今天"),
+    ],
+)
+def test_a_time_told_with_pauses_and_taken_back_as_it_is_said(text: str, time: str) -> None:
+    assert intake.find_time(text) == time
+
+
+@pytest.mark.parametrize(
+    ("text", "agreed"),
+    [
+        ("对 其他都对", True),
+        ("对 就这个号 你给记上", True),
+        ("对 没错 麻烦尽快处理", True),
+        ("对 不过时间不对", False),
+        ("时间不对 是上周四", False),
+    ],
+)
+def test_agreeing_and_asking_for_it_to_be_filed(text: str, agreed: bool) -> None:
+    assert intake.agrees(text) is agreed
+
+
+@pytest.mark.parametrize(
+    ("text", "businesses", "target"),
+    [
+        (
+            "是云游国际旅行社的团，那个导游姓周，个子不高，戴副眼镜。",
+            ["云游国际旅行社"],
+            "云游国际旅行社（周导游）",
+        ),
+        ("那个导游姓周个子不高", [], "周导游"),
+        ("司机姓杨，车牌号后三位732，他自己让叫他老杨", [], "司机老杨"),  # called, not surnamed
+        ("那个导游姓韦 大家都叫他韦导 是在景区门口临时请的", [], "韦导"),
+    ],
+)
+def test_a_role_and_the_surname_told_for_them(
+    text: str, businesses: list[str], target: str
+) -> None:
+    assert intake.find_target(text, businesses, []) == target
+
+
+def test_the_guides_agency_not_the_shop_they_took_the_tourists_to() -> None:
+    text = (
+        "上周六我和老伴报了华夏旅行社的一日游，上午去青峰山风景区，风景很好，索道排队也有人引导。"
+        "可是到了下午，导游小邓把我们全团拉到金凤凰玉器店，说每人不买够两千块钱就不让上车。"
+    )
+    businesses = ["华夏旅行社", "金凤凰玉器店", "青峰山风景区"]
+    assert intake.find_target(text, businesses, ["青峰山风景区"]) == "华夏旅行社（导游小邓）"
+    # 风景很好 is said of the mountain visited after the agency, not of the agency.
+    assert not intake.is_cleared(text, "华夏旅行社")
+    assert intake.is_cleared("我们报的华夏旅行社，旅行社本身还将就。", "华夏旅行社")
