@@ -470,6 +470,11 @@ class ValidateComplaintForm(FormValidationAction):
             better = better or _refines(current, target)
         # Where they stayed or were headed (说去悦来客栈) does not replace whom they complain of.
         better = better and not intake.is_setting(text, _business(target))
+        # 小刘是司机 导游是个姓陈的男的 大家都叫他陈导: the guide put right, their agency kept.
+        agency, _, person = (current or "").partition("（")
+        guide = target and intake.PERSON.fullmatch(target) and "导" in target
+        if correcting and guide and AGENCY.search(agency) and GUIDE.match(person):
+            return {"target": official_target(f"{agency}（{target}）")}
         if target and (not current or renamed or better):
             return {"target": official_target(target)}
         # A place named as the answer is the target (a museum's cloakroom); a phone or a time

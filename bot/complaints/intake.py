@@ -70,7 +70,7 @@ ROLES = (
 )
 PEOPLE = (
     "导游", "领队", "司机", "售票员", "检票员", "讲解员", "工作人员", "保安", "店员", "服务员",
-    "老板",
+    "老板", "摄影师",
 )  # fmt: skip
 # Kinds of business that follow their name; the words before a name that are not part of it.
 KINDS = (
@@ -113,7 +113,7 @@ NAMED = re.compile(  # kinds may follow each other: 汤泉山庄酒店, 畅行�
 )
 LEADING_WORDS = re.compile(
     r"投诉|举报|反映|我要|我想|我们|他们|你们|就是|那个|这个|一个|一家|那家|这家|旁边|对面|里面|附近"
-    r"|那边|这边|一下|一哈|整个|浪个|名叫|叫做|有个|有家|以后|之后|然后|嗯|呃|哦|诶"
+    r"|[那这][段条座片排块]|没有|那边|这边|一下|一哈|整个|浪个|名叫|叫做|有个|有家|以后|之后|然后|嗯|呃|哦|诶"
     r"|里厢个?|里头|里边"  # 古镇里厢个悦来客栈 (Shanghainese: the inn in the old town)
     r"|人家(?=[\u4e00-\u9fff])"  # 人家大酒店那边: that hotel (山水人家 keeps its name)
     r"|[拉带进回说坐乘玩]|要找|去找|归$"  # 拉回酒店: no hotel; 要找游船公司, 版权就归店里
@@ -150,7 +150,7 @@ SURNAMES = (
 )
 # 小蒋, 老周, 阿凯; not 小伙, 老人, 小孩, 老是, 小声.
 NICK = (
-    r"(?:[小老阿](?![伙姐妹弟哥孩朋时人头太板婆公两是说在早不声心实姑])[\u4e00-\u9fff]"
+    r"(?:[小老阿](?![伙姐妹弟哥孩朋时人头太板婆公两是说在早不声心实姑司乡])[\u4e00-\u9fff]"
     f"|大[{SURNAMES}])"  # 大刘
 )
 # Where a surname can start a word: after a break or a word that leads a name (那个鲍导游), not
@@ -165,7 +165,8 @@ STAFF_FULL_NAME = re.compile(f"{STAFF}[{SURNAMES}][\u4e00-\u9fff]{{1,2}}")  # �
 # A role and what the person is called: 导游叫小雷, 司机叫王师傅, 导游是个小姑娘 叫小吴 (filed
 # 导游小雷).
 STAFF_CALLED = re.compile(
-    f"({STAFF})(?:是个[\u4e00-\u9fff]{{1,4}}?)?[，,\\s]?(?:名字)?叫(?:做)?({NICK}|[{SURNAMES}]{TITLE})"
+    f"({STAFF})(?:是个[\u4e00-\u9fff]{{1,4}}?)?[，,\\s]?(?:(?:名字)?叫(?:做)?({NICK}|[{SURNAMES}]{TITLE})"
+    f"|是({NICK}))"  # 我们团的导游是小吴
 )
 # A role and the surname told for them: 那个导游姓周, 司机是姓杨的 (filed 周导游, 杨司机).
 STAFF_SURNAMED = re.compile(f"({STAFF})(?:是个|是|他|她)?姓([{SURNAMES}])")
@@ -234,6 +235,7 @@ OPERATOR_AFTER = re.compile(
     r"派的|派来的|安排的|经营的|运营的|承包的|的车|也?(?:没人管|不管|不作为|不处理|不负责)"
 )
 # Roles that belong to the place they work at: 青峰山（景区）, 观音洞（工作人员）.
+FACILITIES = ("安全隐患", "环境卫生")  # what a place's management answers for
 PLACE_ROLES = (
     "景区", "工作人员", "讲解员", "售票员", "检票员", "售票处", "保安", "前台", "索道", "缆车",
     "观光车",
@@ -476,10 +478,28 @@ def corrected_part(text: str, value: str) -> str | None:
     for wrong in taken_back(text):
         if len(wrong) < 2 or wrong not in value or wrong == value.split("（")[0]:
             continue  # the whole name taken back is renamed as the target is (see find_target)
+        if NICKNAME.fullmatch(wrong):
+            renamed = renamed_person(told, wrong, value)
+            if renamed:
+                return renamed
+            continue
         pattern = f"[\u4e00-\u9fff\\d]{{{len(wrong) - 1}}}{re.escape(wrong[-1])}"
         right = next((m.group(0) for m in re.finditer(pattern, told) if m.group(0) != wrong), None)
         if right and right not in value:
             return value.replace(wrong, right)
+    return None
+
+
+def renamed_person(told: str, wrong: str, value: str) -> str | None:
+    """``value`` with the person called ``wrong`` replaced by the other one ``told`` names, and
+    their role with them when it is said: 不是小林…我们团的导游是小吴 makes 华夏旅行社（导游小林）
+    华夏旅行社（导游小吴）; 不是小何…是司机老马 makes 导游小何 司机老马."""
+    for said in re.finditer(f"({STAFF})?({NICK})", told):
+        if said.group(2) == wrong:
+            continue
+        if not said.group(1):
+            return value.replace(wrong, said.group(2))
+        return re.sub(f"(?:{STAFF})?{re.escape(wrong)}", said.group(0), value)
     return None
 
 
@@ -530,7 +550,7 @@ def named_businesses(text: str) -> list[str]:
 
 
 def staff_called(text: str) -> list[str]:
-    return [called.group(1) + called.group(2) for called in STAFF_CALLED.finditer(text)]
+    return [c.group(1) + (c.group(2) or c.group(3)) for c in STAFF_CALLED.finditer(text)]
 
 
 def staff_surnamed(text: str) -> list[str]:
@@ -728,7 +748,7 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
     # Where the tourists stayed is the setting, unless it is all the story names.
     # One said to be fine is no target even then, when there is a place to file it under
     # (中午在龙潭农家乐吃的饭，那个都还可以…护栏整个是松的): who is asked.
-    cleared = [c for c in candidates if is_cleared(text, c)]
+    cleared = [c for c in candidates if is_cleared(text, c, [*candidates, *places])]
     settings = [c for c in candidates if is_setting(text, c)] + cleared
     kept = [c for c in candidates if c not in settings] or [
         c for c in candidates if c not in cleared
@@ -761,6 +781,9 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
     role = min(roles, key=lambda r: abs(rest.index(r) - at)) if roles else None
     if business and role and (role in business or PERSON.fullmatch(business)):
         role = None  # 鲍导游, 韦导 are a 导游 already
+    agency = next((c for c in candidates if any(kind in c for kind in AGENCIES)), None)
+    if business and agency and "导" in business and PERSON.fullmatch(business):
+        return f"{agency}（{business}）"  # 是乐途旅行社的团 导游姓秦: the agency's guide
     if business and role in PEOPLE and NICKNAME.fullmatch(business):
         # 叫小蒋的导游 → 导游小蒋; 大巴司机，大家都叫他老马 → 司机老马
         if re.search(
@@ -786,6 +809,10 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
         # 就是青峰山景区嘛, 观音洞的工作人员: the place is whom it concerns.
         place = min(places, key=lambda p: (abs(text.find(p) - rest.find(role)), -len(p)))
         return place if place.endswith(role) else f"{place}（{role}）"
+    if role is None and places and classify_category(text) in FACILITIES:
+        # 龙潭瀑布那个景区…那段栈道 有好几根护栏都松了: a place's railings or toilets are the
+        # place's to mend, whom no one else is named for.
+        return min(places, key=lambda p: abs(text.find(p) - (cue_position(text) or 0)))
     return role
 
 
@@ -811,26 +838,33 @@ def came_from(text: str, place: str) -> bool:
     )
 
 
-def is_cleared(text: str, name: str) -> bool:
+def is_cleared(text: str, name: str, others: Sequence[str] = ()) -> bool:
     """Every sentence that names it clears it and tells of nothing wrong: 酒店那边没毛病 (but
     not 云溪大酒店前台还行，但是房间脏得要命); a sentence that turns to it is read from the turn
-    (那家还挺实在，可昨儿晚上…“渔家乐江鲜馆”…坑人). What clears it is said of it, in its clause
-    or the next (旅行社本身还将就), not of a place visited after it (报了华夏旅行社的一日游，上午去
-    青峰山风景区，风景很好)."""
+    (那家还挺实在，可昨儿晚上…“渔家乐江鲜馆”…坑人). What clears it is said before any of the
+    ``others`` is named after it: 报了华夏旅行社的一日游，上午去青峰山风景区，风景很好 clears
+    the mountain, not the agency."""
     sentences = []
     for sentence in (m.group(0) for m in SENTENCE.finditer(text) if name in m.group(0)):
         turns = [t.start() for t in CONTRAST.finditer(sentence, 0, sentence.find(name))]
         sentences.append(sentence[max(turns, default=0) :])
     return bool(sentences) and all(
-        CLEARED.search(near_to(s, name)) and classify_category(s) in (None, "其他")
+        CLEARED.search(said_of(s, name, others)) and classify_category(s) in (None, "其他")
         for s in sentences
     )
 
 
-def near_to(sentence: str, name: str) -> str:
-    """The clause that names ``name`` and the one after it."""
-    clauses = re.split(r"(?<=[，,：:])", sentence[sentence.find(name) :])
-    return sentence[: sentence.find(name)] + "".join(clauses[:2])
+def said_of(sentence: str, name: str, others: Sequence[str]) -> str:
+    """The sentence up to the first clause after the one naming ``name`` that names another of
+    the ``others`` (黄师傅是头一天从高铁站接我们的那个，人挺好 is said of 黄师傅)."""
+    at = sentence.find(name)
+    clauses = re.split(r"(?<=[，,：:\s])", sentence[at:])
+    kept = clauses[:1]
+    for clause in clauses[1:]:
+        if any(o in clause for o in others if o not in name and name not in o):
+            break
+        kept.append(clause)
+    return sentence[:at] + "".join(kept)
 
 
 def is_setting(text: str, name: str) -> bool:

@@ -545,6 +545,16 @@ async def test_a_correction_that_says_the_wrong_name_again_files_the_other() -> 
     assert slots["target"] == "福银阁"
 
 
+async def test_a_correction_naming_another_guide_keeps_their_agency() -> None:
+    correction = "哦对了 我刚才说错了 小刘是司机 导游是个姓陈的男的 大家都叫他陈导 是陈导让我们买的"
+    slots = await validated(
+        {"text": correction, "intent": {"name": "inform"}},
+        target="乐途旅行社（导游小刘）",
+        requested_slot="phone",
+    )
+    assert slots["target"] == "乐途旅行社（陈导）"
+
+
 async def test_a_place_correction_that_says_the_wrong_place_again_files_the_other() -> None:
     correction = "啊地点讲错了，我搞混了，温泉是我们白天去泡的地方，那间客栈是在云溪古镇里面"
     slots = await validated(

@@ -16,6 +16,8 @@ def test_every_spelling_of_a_known_place_is_known() -> None:
         ("龙谈瀑布", "龙潭瀑布"),
         ("古镇东门", "云溪古镇东门"),  # the gate is kept
         ("青峰山南门", "青峰山风景区南门"),
+        ("翠湖南门码头", "翠湖公园南门码头"),  # parts said one after another
+        ("观音洞洞口", "观音洞洞口"),
         ("云溪古镇", "云溪古镇"),
         ("青峰山索道公司", "青峰山索道公司"),  # a company named after its place is no place
         ("山脚下的小卖部", "山脚下的小卖部"),  # unknown: as the tourist said it
