@@ -51,8 +51,9 @@ MEETING = re.compile(r"(?:的)?(?:集合|上车|碰头|碰面|出发|接我们|�
 # 唔系悦来客栈 is 不是悦来客栈.
 PARTICLES = str.maketrans({"嘅": "的", "喺": "在"})
 CANTONESE_NOT = re.compile("唔[系係]")
-# The guide as speech recognition and hurried typing write them: 导有, 导由 (not 引导有序).
-MISHEARD_GUIDE = re.compile("(?<![引指领督教开辅主报倡疏向])导[有由友]")
+# The guide as speech recognition and hurried typing write them: 导有, 导由 (not 引导有序, nor
+# 陈导有点凶: 陈导 is the guide).
+MISHEARD_GUIDE = re.compile(f"(?<![引指领督教开辅主报倡疏向误{intake.SURNAMES}])导[有由友]")
 
 
 def _entities(tracker: Tracker, entity: str) -> list[str]:

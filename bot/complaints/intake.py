@@ -166,7 +166,7 @@ STAFF_FULL_NAME = re.compile(f"{STAFF}[{SURNAMES}][\u4e00-\u9fff]{{1,2}}")  # �
 # 导游小雷).
 STAFF_CALLED = re.compile(
     f"({STAFF})(?:是个[\u4e00-\u9fff]{{1,4}}?)?[，,\\s]?(?:(?:名字)?叫(?:做)?({NICK}|[{SURNAMES}]{TITLE})"
-    f"|是({NICK}))"  # 我们团的导游是小吴
+    f"|是({NICK})(?![\u4e00-\u9fff]))"  # 我们团的导游是小吴 (not 司机是老师傅了)
 )
 # A role and the surname told for them: 那个导游姓周, 司机是姓杨的 (filed 周导游, 杨司机).
 STAFF_SURNAMED = re.compile(f"({STAFF})(?:是个|是|他|她)?姓([{SURNAMES}])")
@@ -314,10 +314,13 @@ CORRECTION = re.compile(
 DISCLAIMER = re.compile(r"(?:不是|不要|不用|别|不)(?:要|想)?(?:投诉|告)")
 NEGATED = re.compile(r"(而)?不[是在][^，。,.！!？?；;\s]*")  # voice transcripts pause with spaces
 PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
-# A number read out in words, as voice transcripts write it: 一五八零六七三二九一四, or partly
-# in figures: 186 1254 七七三零.
+# A number read out in words, as voice transcripts write it: 一五八零六七三二九一四, or its first
+# groups in figures: 186 1254 七七三零 (not 13907315528一直, 139 0731 5528 两个人都能接).
 SPOKEN_DIGIT = "零〇一二三四五六七八九幺两"
-SPOKEN_NUMBER = re.compile(f"[{SPOKEN_DIGIT}\\d](?:[\\s-]?[{SPOKEN_DIGIT}\\d]){{6,}}")
+SPOKEN_NUMBER = re.compile(
+    f"[{SPOKEN_DIGIT}](?:[\\s-]?[{SPOKEN_DIGIT}]){{6,}}"
+    f"|(?:\\d{{2,}}[\\s-])+[{SPOKEN_DIGIT}](?:[\\s-]?[{SPOKEN_DIGIT}])+"
+)
 DIGITS = str.maketrans(SPOKEN_DIGIT, "0012345678912")
 CALLBACK = re.compile(r"(?<!\d)[01]\d{9,11}(?!\d)")
 PHONE_LIKE = re.compile(r"\d[\d\s-]{5,}\d")
@@ -378,7 +381,7 @@ AROUND = r"(?:左右|前后|那会儿?|的样子|光景|的时候)?"
 PAUSE = r"(?:\s?[吧啊呢]?\s(?:大概|大约|差不多)?)"
 # A time taken back as it is said: 昨天晚上七点 不对 八点多 (昨天晚上八点多).
 SELF_REPAIR = re.compile(
-    f"(?:{CLOCK}|{PART})[，,\\s]?(?:不对|哦不|啊不|不是)[，,\\s]?是?(?=\\s?(?:{CLOCK}|{PART}))"
+    f"(?:{CLOCK}|{PART})[，,\\s]?(?:不对|哦不|啊不)[，,\\s]?是?(?=\\s?(?:{CLOCK}|{PART}))"
 )
 TIME = re.compile(
     f"{ABOUT}(?:{DAY}(?:{PAUSE}?{PART})?(?:{PAUSE}?{CLOCK})?|(?:{PART})(?:{PAUSE}?{CLOCK})){AROUND}"
@@ -494,13 +497,13 @@ def renamed_person(told: str, wrong: str, value: str) -> str | None:
     """``value`` with the person called ``wrong`` replaced by the other one ``told`` names, and
     their role with them when it is said: 不是小林…我们团的导游是小吴 makes 华夏旅行社（导游小林）
     华夏旅行社（导游小吴）; 不是小何…是司机老马 makes 导游小何 司机老马."""
-    for said in re.finditer(f"({STAFF})?({NICK})", told):
-        if said.group(2) == wrong:
-            continue
-        if not said.group(1):
-            return value.replace(wrong, said.group(2))
-        return re.sub(f"(?:{STAFF})?{re.escape(wrong)}", said.group(0), value)
-    return None
+    others = [m for m in re.finditer(f"({STAFF})?({NICK})", told) if m.group(2) != wrong]
+    # A nickname said with a role, else one said whole (我老伴说是小吴: not 老伴).
+    with_role = [m for m in others if m.group(1)]
+    whole = [m for m in others if not re.match("[\u4e00-\u9fff]", told[m.end() :])]
+    if with_role:
+        return re.sub(f"(?:{STAFF})?{re.escape(wrong)}", with_role[0].group(0), value)
+    return value.replace(wrong, whole[0].group(2)) if whole else None
 
 
 def without_negated(text: str) -> str:
@@ -525,7 +528,8 @@ def named_businesses(text: str) -> list[str]:
     names.extend(called.group(1) for called in CALLED.finditer(text))
     names.extend(staff_called(text))
     # 导游姓韦 大家都叫他韦导: the name they are called by, not one made of the surname.
-    names.extend(p for p in staff_surnamed(text) if not any(p[0] in name for name in names))
+    people = [n for n in names if PERSON.fullmatch(n) or NICKNAME.fullmatch(n)]
+    names.extend(p for p in staff_surnamed(text) if not any(p[0] in name for name in people))
     for match in NAMED.finditer(text):
         before, name = match.group(1), LEADING_WORDS.split(match.group(1))[-1]
         # One character names a business only before a kind fit for a name, said whole:
@@ -747,7 +751,7 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
     complained = operators[0] if operators else complained_of(text, candidates, places)
     # Where the tourists stayed is the setting, unless it is all the story names.
     # One said to be fine is no target even then, when there is a place to file it under
-    # (中午在龙潭农家乐吃的饭，那个都还可以…护栏整个是松的): who is asked.
+    # (中午在龙潭农家乐吃的饭，那个都还可以…护栏整个是松的: the place's railings, see FACILITIES).
     cleared = [c for c in candidates if is_cleared(text, c, [*candidates, *places])]
     settings = [c for c in candidates if is_setting(text, c)] + cleared
     kept = [c for c in candidates if c not in settings] or [

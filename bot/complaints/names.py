@@ -17,7 +17,7 @@ from bot.settings import PROJECT_DIR
 LOOKUPS = PROJECT_DIR / "nlu_data" / "lookups.yml"
 # A place said with its gate or pier: 云溪古镇东门, 翠湖2号码头, 青峰山索道下站, 观音洞洞口.
 PLACE_PART = re.compile(
-    r"(?:[东西南北]门|[东西南北]广场|\d+号码头|码头|出站口|进站口|游客中心|[上下]站|洞口|入口|出口)+"
+    r"(?:[东西南北]门|[东西南北]广场|\d+号码头|码头|出站口|进站口|游客中心|[上下]站(?![着起住在了])|洞口|入口|出口)+"
 )
 
 

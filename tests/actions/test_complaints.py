@@ -6,6 +6,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.complaints import (
     FORM_SLOTS,
+    MISHEARD_GUIDE,
     ActionAskConfirmation,
     ActionComplaintStatus,
     ActionSubmitComplaint,
@@ -1015,3 +1016,8 @@ async def test_agreement_at_the_read_back_confirms_and_a_desk_refines_a_bare_bus
         requested_slot="phone",
     )
     assert slots["target"] == "天池观光车（售票处）"
+
+
+def test_the_guide_misheard_is_the_guide_but_a_surname_and_导_stays() -> None:
+    assert MISHEARD_GUIDE.sub("导游", "那个导有姓钱") == "那个导游姓钱"
+    assert MISHEARD_GUIDE.sub("导游", "陈导有点凶，有人引导有序") == "陈导有点凶，有人引导有序"

@@ -1326,3 +1326,33 @@ def test_a_places_railings_or_toilets_are_the_places_to_mend() -> None:
 def test_a_name_cleared_before_a_place_is_said_is_cleared() -> None:
     said = "哦司机我记错了，黄师傅是头一天从高铁站接我们的那个，人挺好。这次这个姓杨，杨师傅"
     assert intake.find_target(said, [], ["高铁站"]) == "杨师傅"  # unseen16 #15
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我电话13907315528一直没人接",
+        "电话 139 0731 5528 一直开着机",
+        "电话13907315528 两个人都能接",
+    ],
+)
+def test_a_number_in_figures_is_not_run_into_the_words_after_it(text: str) -> None:
+    assert intake.find_phone(text) == "13907315528"
+    assert intake.find_time("电话13907315528 10号下午去的") == "10号下午"
+
+
+@pytest.mark.parametrize(
+    ("text", "time"),
+    [("是昨天下午，不是上午", "昨天下午"), ("昨天下午三点 不是两点", "昨天下午三点")],
+)
+def test_what_follows_a_not_is_taken_back_not_what_comes_before(text: str, time: str) -> None:
+    assert intake.find_time(text) == time
+
+
+def test_a_word_after_a_role_and_is_is_no_nickname_unless_said_whole() -> None:
+    assert intake.staff_called("那个司机是老师傅了") == []
+    told = "我说错了，骂人的不是小林，我老伴说是小吴"
+    assert intake.corrected_part(told, "华夏旅行社（导游小林）") == "华夏旅行社（导游小吴）"
+    told = "我说错了，不是小林，是在老街那边碰到的另一个导游小吴"
+    assert intake.corrected_part(told, "华夏旅行社（导游小林）") == "华夏旅行社（导游小吴）"
+    assert "金导游" in intake.named_businesses("导游姓金，把我们拉到“金凤凰玉器店”")
