@@ -473,7 +473,7 @@ class ValidateComplaintForm(FormValidationAction):
         better = better and not intake.is_setting(text, _business(target))
         # 小刘是司机 导游是个姓陈的男的 大家都叫他陈导: the guide put right, their agency kept.
         agency, _, person = (current or "").partition("（")
-        guide = target and intake.PERSON.fullmatch(target) and "导" in target
+        guide = target is not None and intake.is_guide(target)
         if correcting and guide and AGENCY.search(agency) and GUIDE.match(person):
             return {"target": official_target(f"{agency}（{target}）")}
         if target and (not current or renamed or better):

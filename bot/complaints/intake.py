@@ -786,7 +786,7 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
     if business and role and (role in business or PERSON.fullmatch(business)):
         role = None  # 鲍导游, 韦导 are a 导游 already
     agency = next((c for c in candidates if any(kind in c for kind in AGENCIES)), None)
-    if business and agency and "导" in business and PERSON.fullmatch(business):
+    if business and agency and is_guide(business):
         return f"{agency}（{business}）"  # 是乐途旅行社的团 导游姓秦: the agency's guide
     if business and role in PEOPLE and NICKNAME.fullmatch(business):
         # 叫小蒋的导游 → 导游小蒋; 大巴司机，大家都叫他老马 → 司机老马
@@ -803,10 +803,9 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
         role = next((p for p in persons if p.startswith(role) or p.endswith(role)), role)
         # 报了华夏旅行社的一日游…导游小邓把我们全团拉到金凤凰玉器店: the guide's agency, not the
         # shop the guide took them to, unless the tourist complains of the shop.
-        for guide, agencies in EMPLOYERS.items():
-            agency = next((c for c in candidates if any(kind in c for kind in agencies)), None)
-            if guide in role and agency and not complained and not same_trade(guide, business):
-                business = agency
+        guide = next((g for g in EMPLOYERS if g in role), None)  # every employer is an agency
+        if guide and agency and not complained and not same_trade(guide, business):
+            business = agency
     if business:
         return f"{business}（{role}）" if role else business
     if role in PLACE_ROLES and places:
@@ -816,8 +815,13 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
     if role is None and places and classify_category(text) in FACILITIES:
         # 龙潭瀑布那个景区…那段栈道 有好几根护栏都松了: a place's railings or toilets are the
         # place's to mend, whom no one else is named for.
-        return min(places, key=lambda p: abs(text.find(p) - (cue_position(text) or 0)))
+        return min(places, key=lambda p: abs(text.find(p) - (cue or 0)))
     return role
+
+
+def is_guide(name: str) -> bool:
+    """A guide by name: 导游小邓, 周导游, 韦导."""
+    return bool(PERSON.fullmatch(name)) and "导" in name
 
 
 def desk_at(text: str, places: Sequence[str], business: str | None) -> re.Match[str] | None:
