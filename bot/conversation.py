@@ -29,7 +29,7 @@ from bot.safety import (
 from channels.base import SHORT_CHANNELS, Inbound, Reply
 from knowledge_base.questions import QuestionLog
 from knowledge_base.search import KnowledgeBase
-from knowledge_base.text import to_simplified
+from knowledge_base.text import to_half_width, to_simplified
 
 log = logging.getLogger(__name__)
 # "2", "2.", "第二个", "二" — what a tourist types or says to pick a numbered suggestion
@@ -204,8 +204,9 @@ class ConversationService:
         self, inbound: Inbound, request_id: str
     ) -> tuple[list[Reply], Outcome, str | None]:
         metadata = {"channel": inbound.channel, "request_id": request_id, **inbound.meta}
-        # The NLU reads simplified characters; the tourist's own text travels in the metadata.
-        text = to_simplified(inbound.text)
+        # The NLU reads simplified characters and half-width digits (a phone typed １３６…); the
+        # tourist's own text travels in the metadata.
+        text = to_half_width(to_simplified(inbound.text))
         if text != inbound.text:
             metadata["original_text"] = inbound.text
         try:

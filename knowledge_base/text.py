@@ -112,10 +112,24 @@ zhconv.zhconv.loaddict(str(Path(zhconv.__file__).with_name("zhcdict.json")))
 _NON_WORD = re.compile(r"[^\w]+")
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
 _lock = threading.Lock()
+# Digits and Latin letters typed full-width on a Chinese keyboard: １３６０７７９, ｗｘ.
+_HALF_WIDTH = str.maketrans(
+    {
+        chr(wide): chr(wide - 0xFEE0)
+        for start, end in ("０９", "ＡＺ", "ａｚ")
+        for wide in range(ord(start), ord(end) + 1)
+    }
+)
 
 
 def to_simplified(text: str) -> str:
     return str(zhconv.convert(text, "zh-cn"))
+
+
+def to_half_width(text: str) -> str:
+    """Full-width digits and Latin letters as ASCII (１３６０７７９１５４２ → 13607791542); the
+    punctuation stays as typed."""
+    return text.translate(_HALF_WIDTH)
 
 
 def normalize(text: str) -> str:

@@ -76,3 +76,10 @@ def test_hotline_chat_talks_through_the_whole_pipeline(running_bot: RunningBot) 
     )
     assert result.exit_code == 0, result.output
     assert "小云: 您好，这里是云游热线" in result.output
+
+
+def test_a_phone_typed_in_full_width_digits_is_read(running_bot: RunningBot) -> None:
+    sender = "full-width-phone"
+    running_bot.say(sender, "我要投诉悦来客栈，昨天晚上入住，床单上全是头发，卫生间有蟑螂")
+    reply = "".join(texts(running_bot.say(sender, "我的手机是１３６０７７９１５４２")))
+    assert "请核对" in reply and "136****1542" in reply
