@@ -7,10 +7,12 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.complaints import story_before_detail
 from bot.complaints import categories, intake
-from bot.safety import EMERGENCY_MESSAGE, HANDOFF_MESSAGE
+from bot.safety import EMERGENCY_MESSAGE, HANDOFF_MESSAGE, sounds_like_emergency
 
 # When a danger may still be going on: 刚才, 现在, or today without a time of day (今天).
 ONGOING = re.compile(r"^(?:刚|现在|正|这会)|^今(?:天|日|儿个?|朝)?$")
+# Told as going on: 现在还在上面, 正往下掉, 快来人.
+HAPPENING = re.compile(r"现在|正在|还在|这会儿|快来|快帮|救救|帮帮")
 INTENT_LABELS = {
     "ask_faq": "咨询旅游问题",
     "complain": "投诉",
@@ -49,9 +51,17 @@ class ActionEmergency(Action):
 
 def told_afterwards(text: str) -> bool:
     """A complaint about a danger that is past: it reads like one and tells when it was, not
-    that it is going on (刚才, 现在): 今儿个上午…司机…张嘴就骂 is over."""
+    that it is going on (刚才, 现在): 今儿个上午…司机…张嘴就骂 is over. Or a hazard told as a
+    grievance, with no one hurt or in danger now: 观瀑台的栏杆断了一截…小孩一靠就晃…迟早出事."""
     time = intake.find_time(text)
-    return time is not None and not ONGOING.search(time) and categories.reads_like_complaint(text)
+    if time is not None:
+        return not ONGOING.search(time) and categories.reads_like_complaint(text)
+    return (
+        len(text) >= intake.STORY_CHARS
+        and intake.grievance_cue(text)
+        and not sounds_like_emergency(text)
+        and not HAPPENING.search(text)
+    )
 
 
 class ActionHandoff(Action):

@@ -58,3 +58,18 @@ def test_a_danger_told_afterwards_is_taken_as_a_complaint_after_the_emergency_nu
         assert emergency(now) == [
             {"event": "slot", "timestamp": None, "name": "handoff", "value": True}
         ]
+
+
+def test_a_hazard_no_one_is_hurt_by_yet_is_taken_as_a_complaint_after_the_emergency_numbers() -> (
+    None
+):
+    hazard = "龙潭瀑布观瀑台的栏杆断了一截 就拿根绳子拦着 小孩一靠就晃 人又多 迟早出事"
+    assert emergency(hazard)[-1]["name"] == "complaint_form"
+    for danger in (
+        "观瀑台的栏杆断了一截 有个小孩摔下去了 就拿根绳子拦着 人又多 太危险了",
+        "观瀑台的栏杆断了一截 现在还有小孩在那靠着晃 人又多 太危险了 迟早出事",
+        "缆车卡住不动了 我们在上面",
+    ):
+        assert emergency(danger) == [
+            {"event": "slot", "timestamp": None, "name": "handoff", "value": True}
+        ]
