@@ -43,6 +43,9 @@ UNKNOWN = re.compile(r"不知道|不清楚|没注意|没看清|不记得|记不�
 UNNAMED = "未说明（见事情经过）"
 # An answer that tells where: 在白鹭洲…, 就在万亩竹海出口.
 WHERE = re.compile(r"\s*(?:就|是)?在")
+NEXT_TO = re.compile(r"(?:的)?(?:旁边|边上|隔壁|斜对面|对面|附近)")
+# A message that opens with where in a place: 南门码头上的船, 就在北门停车场边上.
+PART_FIRST = re.compile(rf"\s*(?:就是|就在|是在|在|是|就)?({PLACE_PART.pattern})")
 # Where the group met or signed up: 在云溪北站集合, 在南门游客中心报的名.
 MEETING = re.compile(r"(?:的)?(?:集合|上车|碰头|碰面|出发|接我们|报的?名|报团)")
 
@@ -221,10 +224,20 @@ def _place_in_story(tracker: Tracker) -> str | None:
 
 
 def _with_part(place: str, said: str) -> str:
-    """The place with the gate or pier said right after it: 云溪古镇 + 东门."""
-    at = said.find(place)
-    part = PLACE_PART.match(said, at + len(place)) if at >= 0 else None
-    return place + part.group(0) if part else place
+    """The place with the gate or pier said right after it, where it is: 云溪古镇 + 东门
+    (投訴青峰山天池觀光車…在青峰山天池站上車: 青峰山天池站)."""
+    for at in re.finditer(re.escape(place), said):
+        part = PLACE_PART.match(said, at.end())
+        if part:
+            return place + part.group(0)
+    return place
+
+
+def _next_to(place: str, said: str) -> bool:
+    """The place is said as what something is next to: 在万亩竹海停车场旁边, 望月楼对面."""
+    at = said.find(place) + len(place)
+    part = PLACE_PART.match(said, at)
+    return bool(NEXT_TO.match(said, part.end() if part else at))
 
 
 def _told_already(tracker: Tracker, slot: str) -> bool:
@@ -302,6 +315,24 @@ def _refines(current: str | None, target: str | None) -> bool:
         and _business(target) == _business(current)
         and role in target.partition("（")[2]
     )
+
+
+def _names_the_person(current: str, person: str) -> bool:
+    """A person named on their own later (司机姓黄 我们叫他黄师傅; 带队的是郑导; 拍板的是前台
+    经理 姓汪) who is the one the target holds by their role only (乐途旅行社（司机）), or one of
+    the business it holds, a guide of an agency: 乐途旅行社（黄师傅）, 云游国际旅行社（郑导）,
+    云溪大酒店（汪经理）."""
+    role = intake.role_of(person)
+    business, _, held = current.rstrip("）").partition("（")
+    if role is None or _business(person) != person or _is_person(business):
+        return False  # 黄师傅, 老马（司机） are a person already
+    if not held:  # a guide works for an agency, not for the shop they took the tourists to
+        return role not in intake.EMPLOYERS or bool(AGENCY.search(business))
+    return held == role
+
+
+def _is_person(name: str) -> bool:
+    return bool(intake.PERSON.fullmatch(name) or intake.NICKNAME.fullmatch(name))
 
 
 def _holds_businesses(target: str | None) -> bool:
@@ -412,12 +443,17 @@ class ValidateComplaintForm(FormValidationAction):
         businesses = [name for name in _names(tracker, "business") if not _taken_back(name, said)]
         places = [place for place in known_names("place") if place in text]
         target = intake.find_target(text, businesses, places)
+        place = _place_in_story(tracker)
+        if target and PLACE_PART.fullmatch(target) and place in known_names("place"):
+            target = f"{place}{target}"  # 北门停车场边上那个 (厕所), told of 白鹭洲湿地公园
         # The agency of a guide filed with the lodging they took the tourists to, named later,
         # takes the guide with it: 鑫悦快捷宾馆（导游小聂）, then 华夏旅行社，网上报的团.
         person = (current or "").partition("（")[2]  # 导游小聂）
         if GUIDE.match(person) and target and AGENCY.search(target) and "（" not in target:
             if not AGENCY.search(_business(current)):
                 return {"target": official_target(f"{target}（{person}")}
+        if current and target and _names_the_person(current, target):
+            return {"target": official_target(f"{_business(current)}（{target}）")}
         answer = _standing_answer(tracker, "target", said, _business(current))
         # A name the tourist gave when asked who stands, but not one the answer's story only
         # implied (缆车 → 青峰山索道公司); a name told outright later (摊位叫「阿强烧烤」) or the
@@ -522,6 +558,14 @@ class ValidateComplaintForm(FormValidationAction):
         fixed = intake.corrected_part(said, current) if current else None
         if fixed:  # 是北门那个停车场，不是东门: 云溪古镇北门
             return {"place": official_place(fixed)}
+        part = PART_FIRST.match(said)
+        if (
+            part
+            and current in known_names("place")
+            and not any(p in said for p in known_names("place"))
+        ):
+            # 南门码头上的船, told after 翠湖: where in the place held it happened.
+            return {"place": official_place(current + part.group(1))}
         standing = _standing_answer(tracker, "place", said, current)
         if standing is not None and current in known_names("place"):
             return {}
@@ -567,25 +611,30 @@ class ValidateComplaintForm(FormValidationAction):
         tagged = [
             p for p in tagged if not intake.is_setting(said, p) or _located(p, said, target)
         ] or tagged
-        # Nor is where they came from (从古镇玩回来取), nor a place the story clears.
-        tagged = [
-            p for p in tagged if not intake.came_from(said, p) and not intake.is_cleared(said, p)
-        ] or tagged
+        # Nor is a place the story clears; nor, while a business is named, where they came
+        # from (从古镇玩回来取, 竹海回市区路上 一个叫竹香茶庄的地方) or what the business is next to
+        # (竹韵竹炭馆 在万亩竹海停车场旁边).
+        tagged = [p for p in tagged if not intake.is_cleared(said, p)] or tagged
+        passed = [p for p in tagged if intake.came_from(said, p) or _next_to(p, said)]
+        tagged = [p for p in tagged if p not in passed]
         met = [p for p in tagged if MEETING.match(said, said.find(p) + len(p))]
         # A shop, hotel or boat company is where it happened; a travel agency or a person is
         # not. Of several, the one said after 在 (在老街小吃城一家叫聚福源的店).
         businesses = [
             business
             for business in [*_names(tracker, "business"), *named]
-            if not AGENCY_OR_PERSON.search(business) and not intake.PLATE.match(business)
-        ]  # nor is a vehicle (云A3T827出租车)
+            if not AGENCY_OR_PERSON.search(business)
+            and not intake.PLATE.match(business)
+            and not _next_to(business, said)
+            and not any(business in p for p in known)  # 汽车客运 of 汽车客运总站
+        ]  # nor is a vehicle (云A3T827出租车), nor a landmark (在万亩竹海停车场旁边)
         at = [b for b in businesses if said.find(b) > 0 and said[said.find(b) - 1] == "在"]
         around = [b for b in businesses if CONTAINS.match(said, said.find(b) + len(b))]
         correcting = intake.correcting(said)
         if tracker.get_slot("place") and correcting:
             businesses = around = at = []  # 那家店叫福满园，不是福满楼 renames the target only
-        places = [p for p in tagged if p not in met] or around or at or businesses or met
-        if places and (not tracker.get_slot("place") or tagged or correcting):
+        places = [p for p in tagged if p not in met] or around or at or businesses or met or passed
+        if places and (not tracker.get_slot("place") or tagged or passed or correcting):
             # Of several places, the one told nearest to what went wrong.
             cue = intake.cue_position(said)
             nearest = (
@@ -636,6 +685,7 @@ class ValidateComplaintForm(FormValidationAction):
             if len(t) > 1
             and intake.TIME_UNIT.search(t)
             and not intake.NUMBERED.search(t)
+            and not intake.SPELLED_OUT.search(t)  # 三点水 (那个汪)
             and (t in text or t not in told)
         ]
         found = [t for t in [*tagged, intake.find_time(text)] if t]

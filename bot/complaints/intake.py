@@ -142,7 +142,7 @@ CALLED = re.compile(
 )
 # A person named after the role or by surname: 导游小罗, 司机老王, 导游阿凯, 姓刘的导游, 鲍导游,
 # 出租车司机冯师傅.
-STAFF = r"(?:导游|司机|领队|老板娘|老板|店员|售票员|服务员|讲解员|摄影师|前台)"
+STAFF = r"(?:导游|司机|领队|老板娘|老板|经理|店员|售票员|服务员|讲解员|摄影师|前台)"
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭林罗梁宋郑谢韩唐冯董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁何高肖闫"
     "魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段"
@@ -157,6 +157,7 @@ NICK = (
 # inside one (全程导游, 官方导游, 桂林导游); after what a sign says (写着/写住周师傅).
 WORD_START = r"(?:(?<![\u4e00-\u9fff])|(?<=[的是叫称个位那这找跟被给和让带说问他她佢着住了]))"
 TITLE = r"(?:导游|导(?![游览致航演])|师傅|司机|领队|经理|老板)"  # 韦导
+TITLE_ROLES = {"导": "导游", "师傅": "司机"}  # 韦导 is a 导游, 黄师傅 a 司机
 PERSON = re.compile(  # …and by the number on the badge: 0357号司机
     f"\\d{{2,6}}号{STAFF}|{STAFF}{NICK}|{STAFF}[^大小老一这那个的是\\s，。,.][姐哥](?![姐哥])|姓[\u4e00-\u9fff]的?{STAFF}"
     f"|(?:(?:出租车|网约车|大巴|观光车)?{STAFF}|{WORD_START})[{SURNAMES}]{TITLE}"
@@ -169,7 +170,7 @@ STAFF_CALLED = re.compile(
     f"|是({NICK})(?![\u4e00-\u9fff]))"  # 我们团的导游是小吴 (not 司机是老师傅了)
 )
 # A role and the surname told for them: 那个导游姓周, 司机是姓杨的 (filed 周导游, 杨司机).
-STAFF_SURNAMED = re.compile(f"({STAFF})(?:是个|是|他|她)?姓([{SURNAMES}])")
+STAFF_SURNAMED = re.compile(f"({STAFF})(?:是个|是|他|她|[，,\\s])?姓([{SURNAMES}])")  # 老板 姓陈
 # A person called by a nickname: 小蒋, 老周, 阿凯 (recorded after the role: 导游小蒋).
 NICKNAME = re.compile(NICK)
 # A definite shop named without its kind: 那家阿香米线 (吃饭), 这家老杨土菜; not 这家坑人 (a verb
@@ -252,6 +253,7 @@ BOOKED = re.compile(
     r"[^，。,.！!？?；;]{0,8}?(?:(?<!退)订了|(?<!退)订的|预订|下单|下的单|报名|报了名|报的|付了?定金)"
 )
 CAME_FROM = re.compile(r"[^，。,.！!？?；;]{0,10}?(?:过来|回来|来的|赶来|赶过来)")
+BACK_FROM = re.compile(r"玩?回(?:市区|市里|城里|县城|酒店|宾馆|住处|民宿|客栈|家)")
 SENTENCE_PARTS = re.compile(r"[，。,.！!？?；;]")
 SENTENCE = re.compile(r"[^。！!？?；;]+")
 CONTRAST = re.compile(r"[，,\s](?:可是|可|但是|但|不过|结果|谁知道?|没想到)")
@@ -289,11 +291,11 @@ CONFIRMED = re.compile(
 # Agreement and courtesy, which at the read-back say yes whatever intent the model gives them
 # (對，沒有問題，麻煩你們了 reads as thanks).
 AGREEING = re.compile(
-    r"(?:对|对的|对头|是|是的|是滴|系|系呀|没错|没有错|冇错|没问题|没有问题|冇问题|无问题|可以|行|好|好的"
+    r"(?:(?:对|对的|对头|是|是的|是滴|系|系呀|没错|没有错|冇错|没问题|没有问题|冇问题|无问题|可以|行|好|好的"
     r"|中|嗯|嗯嗯|嗯呐|妥|要得|得嘞|没毛病|就这样|就这么地|就是这样"
     r"|(?:其他|其它|其余|别的|全部|全)?都(?:对|没错|没问题)|全对|就(?:这个号码?|这个|这些))"
-    r"[啊呀啦了吧哈嘛的]*"
-)  # 对 其他都对; 对 就这个号
+    r"[啊呀啦了吧哈嘛的]*)+"
+)  # 对 其他都对; 对 就这个号; 是的是的
 # Asking for it to be filed, which at the read-back says go ahead: 你给记上, 麻烦尽快处理.
 PROCEED = re.compile(
     r"(?:麻烦|请|那)?(?:你|您|你们)?(?:就|给|帮)?(?:俺|我|我们|俺们)?(?:尽快|赶紧|早点|快点)?"
@@ -308,8 +310,12 @@ CONFIRMED_LAST = re.compile(
     r"(?<![不别没未再想要先请去来])(?:确认|确任|却认|确定|提交)(?:无误|没错|一下|吧|嘛|啦|了|的|哈)*$"
 )
 CORRECTION = re.compile(
-    r"[说讲留写记打输填报搞弄][错岔措]|[搞弄记]混|不是|不对|改成|改为|应该是|更正|" + DIGIT_SLIP
+    r"[说讲留写记打输填报搞弄][错岔措]|[搞弄记]混|不是|不对|改成|改为|应该是|更正|"
+    r"(?:时间|日期|日子|地点|地方|位置|号码|电话|手机号?|名字|店名)(?:也|好像|可能)?错|"  # 时间错了
+    + DIGIT_SLIP
 )
+# How a surname is told by its parts, no time nor name: 三点水那个汪, 耳东陈, 木子李.
+SPELLED_OUT = re.compile(r"[两三]点水|[单双]人旁|草字头|草头|耳东|木子|弓长|口天|立早|古月|言午")
 # Whom the complaint is not about: 不是投诉客栈, 不要投诉她, 别投诉导游.
 DISCLAIMER = re.compile(r"(?:不是|不要|不用|别|不)(?:要|想)?(?:投诉|告)")
 NEGATED = re.compile(r"(而)?不[是在][^，。,.！!？?；;\s]*")  # voice transcripts pause with spaces
@@ -367,9 +373,11 @@ PART = (
     r"(?:一大早|大清早|清早|一早|早起|早晨|早上|朝早|上午|上昼|中午|晌午头|晌午|午后|下午|下昼|傍晚|黄昏"
     r"|擦黑|傍黑儿?|晚上|夜晚|晚间|夜间|夜里|深夜|凌晨|后半夜|大半夜|半夜|[上下]半[天日]|下半晌|[前后上下]晌)"
 )
+# 3点20 and 四点二十 are minutes without 分; 三点水 is how 汪 is written, no time.
 CLOCK = (
-    NUMERAL + r"(?:点钟?|时)(?:半|多|来|过(?![来去])|几|[一三]刻"
-    r"|(?:\d{1,2}|[一二三四五六七八九十]{1,3})分)?钟?"
+    NUMERAL + r"(?:点(?!水)钟?|时)(?:半|多|来|过(?![来去])|几|[一三]刻"
+    r"|(?:\d{1,2}|[一二三四五六七八九十]{1,3})分|\d{2}(?!\d)|[二三四五]?十[一二三四五六七八九]"
+    r"|[二三四五]十)?钟?"
     r"|\d{1,2}[:：]\d{2}"
 )
 TIME_UNIT = re.compile(r"[天日月号周点时午晚早夜节年前末拜期刚晌昏宵夕]")  # what a time names
@@ -819,6 +827,15 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
     return role
 
 
+def role_of(person: str) -> str | None:
+    """The role of a person named with it: 导游小罗 and 郑导 guide, 黄师傅 drives, 陈老板 runs
+    the place (None for what is no person's name)."""
+    if not PERSON.fullmatch(person):
+        return None
+    title = re.search(f"{STAFF}|{TITLE}", person)
+    return TITLE_ROLES.get(title.group(0), title.group(0)) if title else None
+
+
 def is_guide(name: str) -> bool:
     """A guide by name: 导游小邓, 周导游, 韦导."""
     return bool(PERSON.fullmatch(name)) and "导" in name
@@ -839,10 +856,13 @@ def desk_at(text: str, places: Sequence[str], business: str | None) -> re.Match[
 
 
 def came_from(text: str, place: str) -> bool:
-    """Said only as where the tourists came from: 从南门游客中心那边坐接驳车过来的, 从古镇玩回来."""
+    """Said only as where the tourists came from: 从南门游客中心那边坐接驳车过来的, 从古镇玩回来,
+    竹海回市区路上."""
     said = list(re.finditer(re.escape(place), text))
     return bool(said) and all(
-        text[: at.start()].endswith("从") and CAME_FROM.match(text, at.end()) for at in said
+        (text[: at.start()].endswith("从") and CAME_FROM.match(text, at.end()))
+        or BACK_FROM.match(text, at.end())
+        for at in said
     )
 
 

@@ -15,9 +15,11 @@ from bot.complaints import intake
 from bot.settings import PROJECT_DIR
 
 LOOKUPS = PROJECT_DIR / "nlu_data" / "lookups.yml"
-# A place said with its gate or pier: 云溪古镇东门, 翠湖2号码头, 青峰山索道下站, 观音洞洞口.
+# A place said with its gate, pier, stop or desk: 云溪古镇东门, 翠湖2号码头, 青峰山索道下站,
+# 青峰山天池站, 观音洞洞口, 南门游客中心服务台 (not 天池站着, 洞口站满了人).
 PLACE_PART = re.compile(
-    r"(?:[东西南北]门|[东西南北]广场|\d+号码头|码头|出站口|进站口|游客中心|[上下]站(?![着起住在了])|洞口|入口|出口)+"
+    r"(?:[东西南北]门|[东西南北]广场|\d+号码头|码头|出站口|进站口|游客中心|停车场|服务台|售票处"
+    r"|[上下]?站(?![着起住在了满])|洞口|入口|出口)+"
 )
 
 

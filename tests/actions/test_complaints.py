@@ -1,5 +1,6 @@
 import copy
 
+import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -1021,3 +1022,81 @@ async def test_agreement_at_the_read_back_confirms_and_a_desk_refines_a_bare_bus
 def test_the_guide_misheard_is_the_guide_but_a_surname_and_导_stays() -> None:
     assert MISHEARD_GUIDE.sub("导游", "那个导有姓钱") == "那个导游姓钱"
     assert MISHEARD_GUIDE.sub("导游", "陈导有点凶，有人引导有序") == "陈导有点凶，有人引导有序"
+
+
+@pytest.mark.parametrize(
+    ("said", "held", "target"),
+    [
+        ("司机姓黄 我们叫他黄师傅", "乐途旅行社（司机）", "乐途旅行社（黄师傅）"),
+        ("老板 姓陈 都叫他陈老板", "龙潭农家乐（老板）", "龙潭农家乐（陈老板）"),
+        ("带队的是郑导 说时间来不及 直接拉回市区了", "云游国际旅行社", "云游国际旅行社（郑导）"),
+    ],
+)
+async def test_the_person_a_target_holds_by_role_named_later_is_filed_by_name(
+    said: str, held: str, target: str
+) -> None:
+    message = {"text": said, "intent": {"name": "inform"}}
+    slots = await validated(message, target=held, requested_slot="incident_time")
+    assert slots["target"] == target
+
+
+async def test_where_in_the_place_held_told_later_refines_the_place() -> None:
+    message = {"text": "南门码头上的船", "intent": {"name": "inform"}}
+    slots = await validated(
+        message, target="翠湖游船公司", place="翠湖公园", requested_slot="place"
+    )
+    assert slots["place"] == "翠湖公园南门码头" and "target" not in slots  # the company stands
+    said = "北门停车场边上那个 地上全是尿 冲水的没水 苍蝇一大堆"
+    slots = await validated(
+        {"text": said, "intent": {"name": "inform"}},
+        place="白鹭洲湿地公园",
+        requested_slot="incident_time",
+    )  # the toilet by the car park: the park's, not the car park's as a business
+    assert slots["place"] == "白鹭洲湿地公园北门停车场"
+    assert slots["target"] == "白鹭洲湿地公园北门停车场"
+
+
+async def test_a_person_put_right_at_the_read_back_keeps_the_business() -> None:
+    said = "补充一下 刚又问了 拍板的是他们前台经理 姓汪 三点水那个汪 投诉他 不是那小姑娘"
+    slots = await validated(
+        {"text": said, "intent": {"name": "inform"}},
+        target="云溪大酒店",
+        incident_time="5月1号晚上9点",
+        requested_slot="confirmation",
+    )
+    assert slots["target"] == "云溪大酒店（汪经理）"
+    assert "incident_time" not in slots  # 三点水 is how 汪 is written
+
+
+async def test_a_time_said_to_be_wrong_is_put_right_and_the_place_kept() -> None:
+    said = "等下 时间错了 是周日下午3点 周六我们还在古镇"
+    slots = await validated(
+        {"text": said, "intent": {"name": "inform"}},
+        target="龙潭瀑布",
+        place="龙潭瀑布",
+        incident_time="周六下午3点",
+        requested_slot="confirmation",
+    )
+    assert slots["incident_time"] == "周日下午3点" and "place" not in slots
+
+
+@pytest.mark.parametrize(
+    ("said", "place"),
+    [
+        ("竹海回市区路上 一个叫竹香茶庄的地方 硬是让我们一家买了800多的茶叶才肯开车", "竹香茶庄"),
+        ("竹韵竹炭馆 在万亩竹海停车场旁边", "竹韵竹炭馆"),
+        ("从古镇玩回来的路上 就在翠湖公园南门", "翠湖公园南门"),  # the only place told
+    ],
+)
+async def test_where_they_came_from_or_what_a_shop_is_next_to_is_not_where_it_happened(
+    said: str, place: str
+) -> None:
+    message = {"text": said, "intent": {"name": "inform"}}
+    slots = await validated(message, target="乐途旅行社（司机）", requested_slot="place")
+    assert slots["place"] == place
+
+
+async def test_a_place_keeps_the_stop_said_after_it_anywhere() -> None:
+    said = "我要投訴青峰山天池觀光車的司機。今天下午4點20分左右在青峰山天池站上車，司機就大聲罵人"
+    slots = await validated({"text": said, "intent": {"name": "complain"}})
+    assert slots["place"] == "青峰山天池站"

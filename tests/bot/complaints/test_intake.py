@@ -1356,3 +1356,38 @@ def test_a_word_after_a_role_and_is_is_no_nickname_unless_said_whole() -> None:
     told = "我说错了，不是小林，是在老街那边碰到的另一个导游小吴"
     assert intake.corrected_part(told, "华夏旅行社（导游小林）") == "华夏旅行社（导游小吴）"
     assert "金导游" in intake.named_businesses("导游姓金，把我们拉到“金凤凰玉器店”")
+
+
+@pytest.mark.parametrize(
+    ("text", "time"),
+    [
+        ("昨天下午3点20左右", "昨天下午3点20左右"),
+        ("今天下午四点二十到的", "今天下午四点二十"),
+        ("下午两点十五那班", "下午两点十五"),
+        ("前台经理 姓汪 三点水那个汪", None),  # how 汪 is written, no time
+    ],
+)
+def test_minutes_without_fen_and_no_time_in_how_a_name_is_written(
+    text: str, time: str | None
+) -> None:
+    assert intake.find_time(text) == time
+
+
+@pytest.mark.parametrize("text", ["是的是的 谢谢", "对对对", "好好 没问题"])
+def test_agreement_said_twice_over_agrees(text: str) -> None:
+    assert intake.agrees(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "person", "role"),
+    [
+        ("司机姓黄 我们叫他黄师傅", "黄师傅", "司机"),
+        ("老板 姓陈 都叫他陈老板", "陈老板", "老板"),
+        ("带队的是郑导 说时间来不及", "郑导", "导游"),
+        ("拍板的是他们前台经理 姓汪 三点水那个汪", "汪经理", "经理"),
+    ],
+)
+def test_a_person_named_on_their_own_and_their_role(text: str, person: str, role: str) -> None:
+    assert intake.find_target(text, [], []) == person
+    assert intake.role_of(person) == role
+    assert intake.role_of("小罗") is None  # a nickname says no role
