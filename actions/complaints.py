@@ -35,7 +35,6 @@ AGENCY_OR_PERSON = re.compile("|".join([*intake.AGENCIES, *intake.PEOPLE]))
 # 云溪机场出租车 at the airport; 青峰山索道公司 is a company.
 PLACE_KINDS = ("景区", "停车场", "码头", "广场", "出租车", "网约车")
 # Businesses others are in: 老街小吃城 holds 张记竹筒饭.
-MARKETS = ("小吃城", "商城", "市场", "美食街", "夜市", "购物中心")
 # A business others are inside: 云溪特产商城里面一家玉器店.
 CONTAINS = re.compile(r"里面|里头|里|内")
 # A question answered with "I don't know".
@@ -43,9 +42,8 @@ UNKNOWN = re.compile(r"不知道|不清楚|没注意|没看清|不记得|记不�
 UNNAMED = "未说明（见事情经过）"
 # An answer that tells where: 在白鹭洲…, 就在万亩竹海出口.
 WHERE = re.compile(r"\s*(?:就|是)?在")
-NEXT_TO = re.compile(r"(?:的)?(?:旁边|边上|隔壁|斜对面|对面|附近)")
 # A message that opens with where in a place: 南门码头上的船, 就在北门停车场边上.
-PART_FIRST = re.compile(rf"\s*(?:就是|就在|是在|在|是|就)?({PLACE_PART.pattern})")
+PART_ALONE = re.compile(rf"(?:^|[\s，,。；;]|就是|就在|是在|在)({PLACE_PART.pattern})")
 # Where the group met or signed up: 在云溪北站集合, 在南门游客中心报的名.
 MEETING = re.compile(r"(?:的)?(?:集合|上车|碰头|碰面|出发|接我们|报的?名|报团)")
 
@@ -233,11 +231,20 @@ def _with_part(place: str, said: str) -> str:
     return place
 
 
-def _next_to(place: str, said: str) -> bool:
-    """The place is said as what something is next to: 在万亩竹海停车场旁边, 望月楼对面."""
-    at = said.find(place) + len(place)
-    part = PLACE_PART.match(said, at)
-    return bool(NEXT_TO.match(said, part.end() if part else at))
+def _part_of_place(said: str, held: str | None) -> str | None:
+    """Where in a place it happened, said apart from the place's name: of the place named
+    before it (翠湖游船公司 南门码头收押金的大姐: 翠湖南门码头), else of the place held (南门码头上
+    的船, told after 翠湖公园). Not a place of its own (在南门游客中心寄存)."""
+    part = PART_ALONE.search(said)
+    if not part or len(part.group(1)) < 2:  # 站台上等到八点多: no stop of a place
+        return None
+    if any(said.startswith(p, part.start(1)) for p in known_names("place")):
+        return None
+    before = said[: part.start(1)]
+    named = [p for p in known_names("place") if p in before]
+    if named:
+        return max(named, key=lambda p: (before.rfind(p) + len(p), len(p))) + part.group(1)
+    return held + part.group(1) if held in known_names("place") else None
 
 
 def _told_already(tracker: Tracker, slot: str) -> bool:
@@ -337,7 +344,9 @@ def _is_person(name: str) -> bool:
 
 def _holds_businesses(target: str | None) -> bool:
     """A place or a market, which stalls and shops are in: 老街小吃城, 云溪古镇."""
-    return target is not None and (target in known_names("place") or target.endswith(MARKETS))
+    return target is not None and (
+        target in known_names("place") or target.endswith(intake.MARKETS)
+    )
 
 
 def _business_at_place(target: str | None) -> bool:
@@ -558,14 +567,9 @@ class ValidateComplaintForm(FormValidationAction):
         fixed = intake.corrected_part(said, current) if current else None
         if fixed:  # 是北门那个停车场，不是东门: 云溪古镇北门
             return {"place": official_place(fixed)}
-        part = PART_FIRST.match(said)
-        if (
-            part
-            and current in known_names("place")
-            and not any(p in said for p in known_names("place"))
-        ):
-            # 南门码头上的船, told after 翠湖: where in the place held it happened.
-            return {"place": official_place(current + part.group(1))}
+        part_of = _part_of_place(said, current)
+        if part_of:
+            return {"place": official_place(part_of)}
         standing = _standing_answer(tracker, "place", said, current)
         if standing is not None and current in known_names("place"):
             return {}
@@ -611,12 +615,10 @@ class ValidateComplaintForm(FormValidationAction):
         tagged = [
             p for p in tagged if not intake.is_setting(said, p) or _located(p, said, target)
         ] or tagged
-        # Nor is a place the story clears; nor, while a business is named, where they came
-        # from (从古镇玩回来取, 竹海回市区路上 一个叫竹香茶庄的地方) or what the business is next to
-        # (竹韵竹炭馆 在万亩竹海停车场旁边).
-        tagged = [p for p in tagged if not intake.is_cleared(said, p)] or tagged
-        passed = [p for p in tagged if intake.came_from(said, p) or _next_to(p, said)]
-        tagged = [p for p in tagged if p not in passed]
+        # Nor is where they came from (从古镇玩回来取), nor a place the story clears.
+        tagged = [
+            p for p in tagged if not intake.came_from(said, p) and not intake.is_cleared(said, p)
+        ] or tagged
         met = [p for p in tagged if MEETING.match(said, said.find(p) + len(p))]
         # A shop, hotel or boat company is where it happened; a travel agency or a person is
         # not. Of several, the one said after 在 (在老街小吃城一家叫聚福源的店).
@@ -625,16 +627,15 @@ class ValidateComplaintForm(FormValidationAction):
             for business in [*_names(tracker, "business"), *named]
             if not AGENCY_OR_PERSON.search(business)
             and not intake.PLATE.match(business)
-            and not _next_to(business, said)
             and not any(business in p for p in known)  # 汽车客运 of 汽车客运总站
-        ]  # nor is a vehicle (云A3T827出租车), nor a landmark (在万亩竹海停车场旁边)
+        ]  # nor is a vehicle (云A3T827出租车)
         at = [b for b in businesses if said.find(b) > 0 and said[said.find(b) - 1] == "在"]
         around = [b for b in businesses if CONTAINS.match(said, said.find(b) + len(b))]
         correcting = intake.correcting(said)
         if tracker.get_slot("place") and correcting:
             businesses = around = at = []  # 那家店叫福满园，不是福满楼 renames the target only
-        places = [p for p in tagged if p not in met] or around or at or businesses or met or passed
-        if places and (not tracker.get_slot("place") or tagged or passed or correcting):
+        places = [p for p in tagged if p not in met] or around or at or businesses or met
+        if places and (not tracker.get_slot("place") or tagged or correcting):
             # Of several places, the one told nearest to what went wrong.
             cue = intake.cue_position(said)
             nearest = (

@@ -90,6 +90,7 @@ KINDS = (
 NOT_BEFORE = {"楼": "上下里前后道梯层顶房", "居": "然民住委"}
 # What a travel agency is called (…旅行社, …国旅).
 AGENCIES = ("旅行社", "国旅", "旅游公司")
+MARKETS = ("小吃城", "商城", "市场", "美食街", "夜市", "购物中心")  # which hold shops and stalls
 EMPLOYERS = {"导游": AGENCIES, "领队": AGENCIES}  # whose name can make a role specific
 KIND = "|".join(  # longest first: 玉器店 before 店
     kind + (f"(?![{NOT_BEFORE[kind]}])" if kind in NOT_BEFORE else "")
@@ -253,7 +254,6 @@ BOOKED = re.compile(
     r"[^，。,.！!？?；;]{0,8}?(?:(?<!退)订了|(?<!退)订的|预订|下单|下的单|报名|报了名|报的|付了?定金)"
 )
 CAME_FROM = re.compile(r"[^，。,.！!？?；;]{0,10}?(?:过来|回来|来的|赶来|赶过来)")
-BACK_FROM = re.compile(r"玩?回(?:市区|市里|城里|县城|酒店|宾馆|住处|民宿|客栈|家)")
 SENTENCE_PARTS = re.compile(r"[，。,.！!？?；;]")
 SENTENCE = re.compile(r"[^。！!？?；;]+")
 CONTRAST = re.compile(r"[，,\s](?:可是|可|但是|但|不过|结果|谁知道?|没想到)")
@@ -767,14 +767,14 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
     ]
     candidates = kept or ([] if places else candidates)
     cue = cue_position(text)
+    # A market gives way to a shop or stall in it: 店叫张记竹筒饭 老街小吃城进门左手边第三家.
+    shops = [c for c in candidates if not c.endswith(MARKETS)] or candidates
     if complained:
         business: str | None = complained  # 投诉雲溪假日旅行社, whatever else the story names
-    elif candidates and cue is not None:
-        business = min(
-            candidates, key=lambda c: abs(text.find(c) - cue) if c in text else len(text)
-        )
+    elif shops and cue is not None:
+        business = min(shops, key=lambda c: abs(text.find(c) - cue) if c in text else len(text))
     else:
-        business = candidates[0] if candidates else None
+        business = shops[0] if shops else None
     if business:  # a name said short of one we know: 投诉青峰山索道 is 青峰山索道公司
         business = next((b for b in businesses if b.startswith(business)), business)
     desk = desk_at(text, places, business)
@@ -856,13 +856,10 @@ def desk_at(text: str, places: Sequence[str], business: str | None) -> re.Match[
 
 
 def came_from(text: str, place: str) -> bool:
-    """Said only as where the tourists came from: 从南门游客中心那边坐接驳车过来的, 从古镇玩回来,
-    竹海回市区路上."""
+    """Said only as where the tourists came from: 从南门游客中心那边坐接驳车过来的, 从古镇玩回来."""
     said = list(re.finditer(re.escape(place), text))
     return bool(said) and all(
-        (text[: at.start()].endswith("从") and CAME_FROM.match(text, at.end()))
-        or BACK_FROM.match(text, at.end())
-        for at in said
+        text[: at.start()].endswith("从") and CAME_FROM.match(text, at.end()) for at in said
     )
 
 

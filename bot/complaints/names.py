@@ -62,6 +62,9 @@ def official_name(name: str, kind: str, *, keep: tuple[str, ...] = ()) -> str:
             continue
         if not rest or rest.startswith("（") or PLACE_PART.fullmatch(rest):
             return official.get(known, known) + rest
+        inner = official.get(rest, rest)
+        if inner.endswith(intake.MARKETS) and inner in known_names("business"):
+            return inner  # 古镇小吃城 is the 小吃城 of 古镇: 老街小吃城
         return name  # 青峰山索道公司 is not 青峰山 with something after it
     return name
 

@@ -1080,23 +1080,23 @@ async def test_a_time_said_to_be_wrong_is_put_right_and_the_place_kept() -> None
     assert slots["incident_time"] == "周日下午3点" and "place" not in slots
 
 
-@pytest.mark.parametrize(
-    ("said", "place"),
-    [
-        ("竹海回市区路上 一个叫竹香茶庄的地方 硬是让我们一家买了800多的茶叶才肯开车", "竹香茶庄"),
-        ("竹韵竹炭馆 在万亩竹海停车场旁边", "竹韵竹炭馆"),
-        ("从古镇玩回来的路上 就在翠湖公园南门", "翠湖公园南门"),  # the only place told
-    ],
-)
-async def test_where_they_came_from_or_what_a_shop_is_next_to_is_not_where_it_happened(
-    said: str, place: str
-) -> None:
-    message = {"text": said, "intent": {"name": "inform"}}
-    slots = await validated(message, target="乐途旅行社（司机）", requested_slot="place")
-    assert slots["place"] == place
-
-
 async def test_a_place_keeps_the_stop_said_after_it_anywhere() -> None:
     said = "我要投訴青峰山天池觀光車的司機。今天下午4點20分左右在青峰山天池站上車，司機就大聲罵人"
     slots = await validated({"text": said, "intent": {"name": "complain"}})
     assert slots["place"] == "青峰山天池站"
+
+
+@pytest.mark.parametrize(
+    ("said", "held", "place"),
+    [
+        ("翠湖游船公司 南门码头收押金的大姐", None, "翠湖公园南门码头"),
+        ("就在北门 进去右手边", "云溪古镇", "云溪古镇北门"),
+        ("在南门游客中心寄存的", "云溪古镇", "南门游客中心"),  # a place of its own
+    ],
+)
+async def test_where_in_a_place_said_apart_from_its_name(
+    said: str, held: str | None, place: str
+) -> None:
+    message = {"text": said, "intent": {"name": "inform"}}
+    slots = await validated(message, target="翠湖游船公司", place=held, requested_slot="place")
+    assert slots["place"] == place

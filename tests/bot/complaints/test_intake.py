@@ -1391,3 +1391,9 @@ def test_a_person_named_on_their_own_and_their_role(text: str, person: str, role
     assert intake.find_target(text, [], []) == person
     assert intake.role_of(person) == role
     assert intake.role_of("小罗") is None  # a nickname says no role
+
+
+def test_a_market_gives_way_to_the_shop_in_it() -> None:
+    said = "店叫张记竹筒饭 老街小吃城进门左手边第三家"
+    assert intake.find_target(said, ["老街小吃城"], []) == "张记竹筒饭"
+    assert intake.find_target("投诉老街小吃城 里面好几家都宰客", ["老街小吃城"], []) == "老街小吃城"

@@ -18,6 +18,9 @@ def test_every_spelling_of_a_known_place_is_known() -> None:
         ("青峰山南门", "青峰山风景区南门"),
         ("翠湖南门码头", "翠湖公园南门码头"),  # parts said one after another
         ("观音洞洞口", "观音洞洞口"),
+        ("青峰山天池站", "青峰山天池站"),  # a stop, a car park, a desk
+        ("古镇停车场", "云溪古镇停车场"),
+        ("古镇小吃城", "老街小吃城"),  # the market of the town is the one we know
         ("云溪古镇", "云溪古镇"),
         ("青峰山索道公司", "青峰山索道公司"),  # a company named after its place is no place
         ("山脚下的小卖部", "山脚下的小卖部"),  # unknown: as the tourist said it
