@@ -627,7 +627,7 @@ class ValidateComplaintForm(FormValidationAction):
             for business in [*_names(tracker, "business"), *named]
             if not AGENCY_OR_PERSON.search(business)
             and not intake.PLATE.match(business)
-            and not any(business in p for p in known)  # 汽车客运 of 汽车客运总站
+            and not any(business in p and business != p for p in known)  # 汽车客运 of 汽车客运总站
         ]  # nor is a vehicle (云A3T827出租车)
         at = [b for b in businesses if said.find(b) > 0 and said[said.find(b) - 1] == "在"]
         around = [b for b in businesses if CONTAINS.match(said, said.find(b) + len(b))]
