@@ -331,15 +331,11 @@ def _names_the_person(current: str, person: str) -> bool:
     云溪大酒店（汪经理）."""
     role = intake.role_of(person)
     business, _, held = current.rstrip("）").partition("（")
-    if role is None or _business(person) != person or _is_person(business):
+    if role is None or _business(person) != person or intake.is_person(business):
         return False  # 黄师傅, 老马（司机） are a person already
     if not held:  # a guide works for an agency, not for the shop they took the tourists to
         return role not in intake.EMPLOYERS or bool(AGENCY.search(business))
     return held == role
-
-
-def _is_person(name: str) -> bool:
-    return bool(intake.PERSON.fullmatch(name) or intake.NICKNAME.fullmatch(name))
 
 
 def _holds_businesses(target: str | None) -> bool:
@@ -452,9 +448,9 @@ class ValidateComplaintForm(FormValidationAction):
         businesses = [name for name in _names(tracker, "business") if not _taken_back(name, said)]
         places = [place for place in known_names("place") if place in text]
         target = intake.find_target(text, businesses, places)
-        place = _place_in_story(tracker)
-        if target and PLACE_PART.fullmatch(target) and place in known_names("place"):
-            target = f"{place}{target}"  # 北门停车场边上那个 (厕所), told of 白鹭洲湿地公园
+        if target and PLACE_PART.fullmatch(target):  # 北门停车场边上那个 (厕所), of 白鹭洲
+            place = _place_in_story(tracker)
+            target = f"{place}{target}" if place in known_names("place") else target
         # The agency of a guide filed with the lodging they took the tourists to, named later,
         # takes the guide with it: 鑫悦快捷宾馆（导游小聂）, then 华夏旅行社，网上报的团.
         person = (current or "").partition("（")[2]  # 导游小聂）

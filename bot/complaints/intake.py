@@ -536,7 +536,7 @@ def named_businesses(text: str) -> list[str]:
     names.extend(called.group(1) for called in CALLED.finditer(text))
     names.extend(staff_called(text))
     # 导游姓韦 大家都叫他韦导: the name they are called by, not one made of the surname.
-    people = [n for n in names if PERSON.fullmatch(n) or NICKNAME.fullmatch(n)]
+    people = [n for n in names if is_person(n)]
     names.extend(p for p in staff_surnamed(text) if not any(p[0] in name for name in people))
     for match in NAMED.finditer(text):
         before, name = match.group(1), LEADING_WORDS.split(match.group(1))[-1]
@@ -682,7 +682,7 @@ def same_trade(vague: str, name: str) -> bool:
     if kinds is None:
         return True
     who = name.split("（")[0]  # 芳姐（导游）: 芳姐; 玉器店（导游）: a shop
-    person = PERSON.fullmatch(who) or NICKNAME.fullmatch(who) or who.startswith(vague)
+    person = is_person(who) or who.startswith(vague)
     person = person or (vague in name and not any(kind in who for kind in KINDS))
     return any(kind in name for kind in kinds) or bool(person)  # 韦导, 导游小谭
 
@@ -834,6 +834,11 @@ def role_of(person: str) -> str | None:
         return None
     title = re.search(f"{STAFF}|{TITLE}", person)
     return TITLE_ROLES.get(title.group(0), title.group(0)) if title else None
+
+
+def is_person(name: str) -> bool:
+    """A person by role and name or by nickname: 黄师傅, 导游小罗, 老马."""
+    return bool(PERSON.fullmatch(name) or NICKNAME.fullmatch(name))
 
 
 def is_guide(name: str) -> bool:
