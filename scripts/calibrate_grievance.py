@@ -38,7 +38,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
 
-import yaml
 from sklearn.pipeline import Pipeline
 from sklearn.utils.parallel import Parallel, delayed
 
@@ -98,16 +97,10 @@ def cut(files: Part, splits: str) -> list[Part]:
     return [{name: texts[j::n] for name, texts in files.items()} for j in range(n)]
 
 
-def openings(path: Path) -> list[str]:
-    """The first message of each conversation of a set."""
-    conversations = yaml.safe_load(path.read_text(encoding="utf-8"))["conversations"]
-    return [str(conversation["turns"][0]) for conversation in conversations]
-
-
 def reading(text: str) -> str:
     """What the detector reads of a text (simplified, digits masked): examples that read the
     same are the same example to it."""
-    return categories.DIGITS.sub("", to_simplified(text)).strip()
+    return categories.unnumbered(text).strip()
 
 
 def train(stories: Sequence[dict[str, str]], taken_out: set[str]) -> Pipeline:
@@ -211,7 +204,10 @@ def main() -> int:
         [
             (
                 [row for rows in stories[:k] for row in rows],
-                {FIRST: openings(sets[k]), STORIES: [row["text"] for row in stories[k]]},
+                {
+                    FIRST: categories.conversation_openings(sets[k]),
+                    STORIES: [row["text"] for row in stories[k]],
+                },
             )
             for k in scoring
         ]

@@ -16,8 +16,6 @@ import argparse
 import json
 from pathlib import Path
 
-import yaml
-
 from bot.complaints import categories, intake
 from bot.settings import PROJECT_DIR
 from knowledge_base.text import to_simplified
@@ -25,15 +23,6 @@ from knowledge_base.text import to_simplified
 HELD_OUT_QUERIES = PROJECT_DIR / "eval" / "kb_heldout10.jsonl"
 NLU_HELD_OUT = PROJECT_DIR / "eval" / "nlu_heldout.yml"
 LATEST = 2
-
-
-def openings(files: list[Path]) -> list[str]:
-    """The first message of each conversation of the sets."""
-    return [
-        str(conversation["turns"][0])
-        for path in files
-        for conversation in yaml.safe_load(path.read_text(encoding="utf-8"))["conversations"]
-    ]
 
 
 def main() -> int:
@@ -56,9 +45,9 @@ def main() -> int:
     detector = categories.train_grievance(*categories.grievance_examples(examples, asked))
     nlu_held_out = categories.nlu_examples(NLU_HELD_OUT)
     groups = {
-        "complaints: first messages of " + ", ".join(sorted(f.stem for f in files)): openings(
-            files
-        ),
+        "complaints: first messages of " + ", ".join(sorted(f.stem for f in files)): [
+            opening for path in files for opening in categories.conversation_openings(path)
+        ],
         "questions: kb_heldout10 (out of training)": held_out,
         "NLU held out, every intent but complain": [t for i, t in nlu_held_out if i != "complain"],
         "NLU held out, complain (short sentences)": [t for i, t in nlu_held_out if i == "complain"],

@@ -67,6 +67,12 @@ def conversation_examples(path: Path, root: Path) -> list[dict[str, str]]:
     ]
 
 
+def conversation_openings(path: Path) -> list[str]:
+    """The first message of each conversation of a set of scripted conversations."""
+    conversations = yaml.safe_load(path.read_text(encoding="utf-8"))["conversations"]
+    return [str(conversation["turns"][0]) for conversation in conversations]
+
+
 def set_order(name: str) -> tuple[int, str]:
     """The order the sets were written in: complaint_conversations, _fresh, _unseen, then
     _unseen2, _unseen3…"""
@@ -119,7 +125,7 @@ def train(examples: Sequence[tuple[str, str]]) -> Pipeline:
     return classifier
 
 
-def _unnumbered(text: str) -> str:
+def unnumbered(text: str) -> str:
     """Digits are no grievance: complaints leave phone numbers, and so do details."""
     return DIGITS.sub("", to_simplified(text))
 
@@ -127,7 +133,7 @@ def _unnumbered(text: str) -> str:
 def train_grievance(complaints: Sequence[str], others: Sequence[str]) -> Pipeline:
     """Whether a message tells a grievance (class 1), of complaints and other messages."""
     detector = _pipeline()
-    texts = [_unnumbered(text) for text in [*complaints, *others]]
+    texts = [unnumbered(text) for text in [*complaints, *others]]
     detector.fit(texts, [1] * len(complaints) + [0] * len(others))
     return detector
 
@@ -172,7 +178,7 @@ def grievance(text: str, detector: Pipeline | None = None) -> float:
     """How likely the message tells a grievance, 0–1 (the bundled detector unless one is
     given)."""
     model = detector or _models()[1]
-    return float(model.predict_proba([_unnumbered(text)])[0, 1])
+    return float(model.predict_proba([unnumbered(text)])[0, 1])
 
 
 def detected(text: str, detector: Pipeline | None = None) -> bool:
