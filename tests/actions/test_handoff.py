@@ -1,6 +1,6 @@
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.handoff import ActionEmergency, ActionFallbackTriage
+from actions.handoff import ActionEmergency, ActionFallbackTriage, ActionHandoff
 from tests.actions.conftest import DOMAIN, saved_tracker
 
 
@@ -73,3 +73,27 @@ def test_a_hazard_no_one_is_hurt_by_yet_is_taken_as_a_complaint_after_the_emerge
         assert emergency(danger) == [
             {"event": "slot", "timestamp": None, "name": "handoff", "value": True}
         ]
+
+
+def handed_over(text: str) -> tuple[list[dict], list[dict]]:
+    tracker = saved_tracker("complaint_first_message")
+    tracker.latest_message.update({"text": text, "intent": {"name": "human_handoff"}})
+    tracker.active_loop = {}
+    dispatcher = CollectingDispatcher()
+    return ActionHandoff().run(dispatcher, tracker, DOMAIN), dispatcher.messages
+
+
+def test_a_grievance_taken_for_a_wish_to_speak_to_someone_is_taken_as_a_complaint() -> None:
+    story = "翠湖租电动船 押金200 还船时说船上有划痕 扣了150 那划痕上船前就有 我还拍了照"
+    events, messages = handed_over(story)
+    assert events == [{"event": "followup", "name": "complaint_form", "timestamp": None}]
+    assert messages == []  # nobody was asked for: no 正在为您转接人工客服
+    for asked in (
+        "转人工",
+        "我要投诉 先给我转人工",
+        "导游一路骂人态度太差了 我不想跟机器说 让你们的工作人员来跟我说",
+        "那个游船押金扣了我150 说有划痕 这事我要跟真人说 你们转一下",
+    ):
+        events, messages = handed_over(asked)
+        assert events == [{"event": "slot", "timestamp": None, "name": "handoff", "value": True}]
+        assert messages[0]["custom"] == {"handoff": True}
