@@ -9,6 +9,7 @@ work order, and the accuracy of target, incident time, place, category and phone
 """
 
 import argparse
+import re
 import tempfile
 from collections import defaultdict
 from pathlib import Path
@@ -25,6 +26,9 @@ from knowledge_base.text import to_simplified
 FIELDS = ("target", "incident_time", "place", "category", "phone")
 OFFICIAL = {"target": official_target, "place": official_place}
 TOKEN = "eval-complaints"
+# A number of the clock or calendar said in words: 十点多, 两点, 四点二十, 十一月.
+SPOKEN_CLOCK = re.compile(r"[零〇一二两三四五六七八九十]{1,3}(?=[点时分号日月])")
+DIGIT_OF = dict(zip("零〇一二两三四五六七八九", [0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9], strict=True))
 
 
 def matches(field: str, expected: str, actual: str | None) -> bool:
@@ -36,10 +40,25 @@ def matches(field: str, expected: str, actual: str | None) -> bool:
         return False
     if field in ("category", "phone"):
         return actual == expected
-    expected = to_simplified(expected)
+    expected, actual = to_simplified(expected), to_simplified(actual)
+    if field == "incident_time":  # 昨天上午十点多钟 is 昨天上午10点多, as the writer noted it
+        expected, actual = clock_digits(expected), clock_digits(actual)
     readings = {expected, OFFICIAL.get(field, str)(expected)}
-    filed = unbracketed(to_simplified(actual))
+    filed = unbracketed(actual)
     return any(unbracketed(reading) in filed for reading in readings)
+
+
+def clock_digits(time: str) -> str:
+    """Numbers of the clock and calendar in digits: 下午两点 → 下午2点, 四点二十分 → 4点20分."""
+    return SPOKEN_CLOCK.sub(lambda number: str(spoken_number(number.group(0))), time)
+
+
+def spoken_number(words: str) -> int:
+    """一 → 1, 十 → 10, 十二 → 12, 二十 → 20, 二十三 → 23."""
+    tens, ten, ones = words.partition("十")
+    if not ten:
+        return int("".join(str(DIGIT_OF[word]) for word in words))
+    return (DIGIT_OF[tens] if tens else 1) * 10 + (DIGIT_OF[ones] if ones else 0)
 
 
 def unbracketed(name: str) -> str:
