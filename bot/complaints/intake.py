@@ -81,7 +81,8 @@ KINDS = (
     "影楼", "摄影", "工作室", "俱乐部", "专线", "旅馆", "旅店", "招待所", "风景区", "景区",
     "山居", "人家", "小筑", "驿站", "酒楼", "排档", "土特产", "特产", "银饰",
     "租车", "车行", "出租车", "漂流", "游船", "索道", "飞索", "滑索", "乐园", "旅拍", "市场",
-    "寄存点", "寄存处", "小卖部", "服务点", "租赁点", "栈道", "滑道", "吊桥", "茶舍", "茶室",
+    "寄存点", "寄存处", "小卖部", "服务部", "服务点", "租赁点", "栈道", "滑道", "吊桥", "茶舍",
+    "茶室",
     "筏队", "船队", "漂流队", "旅行团", "马队", "画舫", "游艇", "KTV", "酒吧", "清吧", "摊",
     "烧烤", "奶茶",
     "店", "馆", "铺", "阁", "轩", "坊", "苑", "城", "楼", "居",
@@ -118,6 +119,7 @@ LEADING_WORDS = re.compile(
     r"|里厢个?|里头|里边"  # 古镇里厢个悦来客栈 (Shanghainese: the inn in the old town)
     r"|人家(?=[\u4e00-\u9fff])"  # 人家大酒店那边: that hotel (山水人家 keeps its name)
     r"|[拉带进回说坐乘玩]|要找|去找|归$"  # 拉回酒店: no hotel; 要找游船公司, 版权就归店里
+    r"|[写印标]着|写的是"  # 车门上写着顺达出租车公司
     r"|[的在是住去到被给了和把叫]|跟(?!拍)"  # 跟拍工作室
 )
 QUOTED = re.compile(r"[“「『\"]([^”」』\"]{2,20})[”」』\"]")
@@ -177,19 +179,21 @@ NICKNAME = re.compile(NICK)
 # A definite shop named without its kind: 那家阿香米线 (吃饭), 这家老杨土菜; not 这家坑人 (a verb
 # on people).
 DEFINITE = re.compile(
-    r"(?:那|这)家(?!店|一直|都|也|还|就|很|挺|太|真|人|是)([\u4e00-\u9fff]{2,8}?)(?<!人)(?=吃|买|住|喝|用餐|消费|拍|的|里|[，。,.！!？?\s]|$)"
+    r"(?:那|这)家(?!店|一直|都|也|还|就|很|挺|太|真|人|是|叫)([\u4e00-\u9fff]{2,8}?)(?<!人)(?=吃|买|住|喝|用餐|消费|拍|的|里|[，。,.！!？?\s]|$)"
 )
 # A stall or shop named by its owner's name: 张记竹筒饭的摊位, 张记竹筒饭那个摊位, 阿香家的档口.
 STALL = re.compile(
     r"([\u4e00-\u9fff]{2,8}?)(?:家?的|那个|这个|那家|这家)(?:摊位|摊子|摊档|档口|铺子|铺面|门面|店面)"
 )
 INDEFINITE = re.compile(r"(一家|一个|一间)$")
+BRANCH = re.compile(r"[路街巷道][门分]店$")  # 他们人民路门店: where a business is, not another one
 GRADE = re.compile(
     r"[一二三四五六七八九十两\d]星级?|星级|快捷|经济型|高档|豪华|普通|[大小老新旧本该此各]"
 )  # 四星酒店
-# What follows these words is what the complaint is about: 我要投诉一下云溪大酒店, 投诉碧波游船。
+# What follows these words is what the complaint is about: 我要投诉一下云溪大酒店, 投诉碧波游船
+# (公告, 报告, 广告 complain of nothing).
 COMPLAINED_OF = re.compile(
-    r"(投诉|举报|反映|[Cc]omplain|告(?![诉知别]))(一下|一哈)?(我们)?(?:的?对象[\s，,嗯呃啊]*)?(跟团的|[报跟订]的|的就是|的是|的|就是|是)?"
+    r"(投诉|举报|反映|[Cc]omplain|(?<![公报广警预通布忠转宣])告(?![诉知别]))(一下|一哈)?(我们)?(?:的?对象[\s，,嗯呃啊]*)?(跟团的|[报跟订]的|的就是|的是|的|就是|是)?"
 )
 # A name given in the clause after what is complained of: …一家民宿，叫“竹语山居”.
 NAMED_NEXT = re.compile(
@@ -323,10 +327,13 @@ PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 # A number read out in words, as voice transcripts write it: 一五八零六七三二九一四, or its first
 # groups in figures: 186 1254 七七三零 (not 13907315528一直, 139 0731 5528 两个人都能接).
 SPOKEN_DIGIT = "零〇一二三四五六七八九幺两"
+# Voice input writes the pauses between the groups as commas: 幺五九，六八四二，零三三七.
+GROUP_PAUSE = r"(?:[\s-]|[，,、]\s?)"
 SPOKEN_NUMBER = re.compile(
-    f"[{SPOKEN_DIGIT}](?:[\\s-]?[{SPOKEN_DIGIT}]){{6,}}"
-    f"|(?:\\d{{2,}}[\\s-])+[{SPOKEN_DIGIT}](?:[\\s-]?[{SPOKEN_DIGIT}])+"
+    f"[{SPOKEN_DIGIT}](?:{GROUP_PAUSE}?[{SPOKEN_DIGIT}]){{6,}}"
+    f"|(?:\\d{{2,}}{GROUP_PAUSE})+[{SPOKEN_DIGIT}](?:{GROUP_PAUSE}?[{SPOKEN_DIGIT}])+"
 )
+PAUSED_GROUPS = re.compile(r"(?<!\d)\d{2,8}(?:[，,、]\s?\d{2,8}){1,3}(?!\d)")  # 159，6842，0337
 DIGITS = str.maketrans(SPOKEN_DIGIT, "0012345678912")
 CALLBACK = re.compile(r"(?<!\d)[01]\d{9,11}(?!\d)")
 PHONE_LIKE = re.compile(r"\d[\d\s-]{5,}\d")
@@ -548,6 +555,8 @@ def named_businesses(text: str) -> list[str]:
             continue  # 直接拉回酒店, 一家茶叶店: a kind, no name
         if COUNTED.search(name) or TIME.search(name) or PRONOUN.search(name):
             continue  # 两张夜游船票, 上周六下午游船, 我看他店里
+        if BRANCH.search(name + match.group(2)):
+            continue
         if not GRADE.fullmatch(name) and name not in GENERIC:  # 四星酒店, 旅游专线
             names.append(name + match.group(2))
     names.extend(definite.group(1) for definite in DEFINITE.finditer(text))
@@ -943,6 +952,9 @@ def find_phone(text: str) -> str | None:
     match = PHONE.search(digits_run(text))
     if match:
         return match.group(0)
+    for paused in PAUSED_GROUPS.finditer(in_figures(text)):
+        if PHONE.fullmatch(joined := re.sub(r"\D", "", paused.group(0))):
+            return joined
     for run in PHONE_LIKE.finditer(in_figures(text)):
         groups = re.split(r"[\s-]+", run.group(0))
         for start in range(1, len(groups)):

@@ -40,6 +40,9 @@ def test_target_names_the_business_and_the_role() -> None:
         ("我电话是一五八零六七三二九一四", "15806732914"),  # read out, as a voice transcript has it
         ("手机号是幺八六 二三四五 七七零九", "18623457709"),
         ("一二三四五六", None),
+        ("我要投诉，我电话，幺五九，六八四二，零三三七。", "15968420337"),  # voice input's commas
+        ("电话13912345678，2个人", "13912345678"),
+        ("住的八零六，房间，今天早上，七点钟，12，13，14号", None),
     ],
 )
 def test_find_phone(text: str, phone: str | None) -> None:
@@ -126,6 +129,22 @@ def test_find_time_reads_colloquial_days(text: str, time: str | None) -> None:
         ("我要投诉竹海那边的 竹韵漂流 就是 买了票不给退", [], ["竹海"], "竹韵漂流"),
         ("想投訴雲溪古鎮裡面的「聽雨軒茶樓」", [], ["云溪古镇"], "听雨轩茶楼"),
         ("不是翠湖游船公司那个正规的，是湖边私人揽客的碧波画舫", [], ["翠湖"], "碧波画舫"),
+        # What a sign says and what it is called are not part of the name (unseen29).
+        ("卖票那家叫青竹漂流服务部 收钱的是个戴草帽的黑瘦大叔", [], [], "青竹漂流服务部"),
+        (
+            "绿色的出租车 车门上写着顺达出租车公司 司机是个戴鸭舌帽的中年男的",
+            [],
+            [],
+            "顺达出租车公司（司机）",
+        ),
+        ("是溪语讲解服务部的讲解员 高高瘦瘦的", [], [], "溪语讲解服务部（讲解员）"),
+        # A branch is where the agency is: 他们人民路门店.
+        (
+            "报了云游国际旅行社的青峰山三日游 去退团 上礼拜三上午在他们人民路门店办的 说只能退三百",
+            ["云游国际旅行社"],
+            ["青峰山"],
+            "云游国际旅行社",
+        ),
     ],
 )
 def test_find_target_reads_names_said_in_passing(
@@ -133,6 +152,12 @@ def test_find_target_reads_names_said_in_passing(
 ) -> None:
     said = intake.without_negated(to_simplified(text))
     assert intake.find_target(said, businesses, places) == target
+
+
+def test_a_notice_or_a_report_complains_of_nothing() -> None:
+    notice = "望月楼夜场打雷下雨临时取消了 公告写着可以全额退款 结果只能退一半"
+    assert intake.complained_of(notice, ["望月楼"], ["望月楼"]) is None
+    assert intake.complained_of("我要告望月楼售票处 乱收费", [], []) == "望月楼售票处"
 
 
 def test_a_nickname_the_group_uses_names_the_guide() -> None:
