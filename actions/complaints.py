@@ -231,6 +231,12 @@ def _with_part(place: str, said: str) -> str:
     return place
 
 
+def _within(place: str, said: str) -> str:
+    """The place with the place it is in said right before it: 青峰山南门游客中心."""
+    outer = next((o for o in known_names("place") if o + place in said and o not in place), "")
+    return outer + place
+
+
 def _part_of_place(said: str, held: str | None) -> str | None:
     """Where in a place it happened, said apart from the place's name: of the place named
     before it (翠湖游船公司 南门码头收押金的大姐: 翠湖南门码头), else of the place held (南门码头上
@@ -637,7 +643,8 @@ class ValidateComplaintForm(FormValidationAction):
             nearest = (
                 min(places, key=lambda p: abs(said.find(p) - cue)) if cue is not None else places[0]
             )
-            return {"place": official_place(_with_part(to_simplified(nearest), said))}
+            within = _within(to_simplified(nearest), said)
+            return {"place": official_place(_with_part(within, said))}
         answer = _free_text(tracker, "place")
         if (
             answer

@@ -1082,6 +1082,12 @@ async def test_a_place_keeps_the_stop_said_after_it_anywhere() -> None:
     assert slots["place"] == "青峰山天池站"
 
 
+async def test_a_place_keeps_the_place_it_is_in_said_before_it() -> None:
+    said = "今儿早上九点左右 在青峰山南门游客中心停车场坐天池观光车 那司机嚷嚷快点快点磨叽啥呢"
+    slots = await validated({"text": said, "intent": {"name": "complain"}})
+    assert slots["place"] == "青峰山风景区南门游客中心停车场"  # not 南门游客中心停车场
+
+
 @pytest.mark.parametrize(
     ("said", "held", "place"),
     [
