@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 import yaml
 
+from bot.complaints.intake import DIGITS
 from bot.complaints.names import official_place, official_target
 from bot.engine_process import train
 from bot.launcher import ServedBot
@@ -28,7 +29,6 @@ OFFICIAL = {"target": official_target, "place": official_place}
 TOKEN = "eval-complaints"
 # A number of the clock or calendar said in words: 十点多, 两点, 四点二十, 十一月.
 SPOKEN_CLOCK = re.compile(r"[零〇一二两三四五六七八九十]{1,3}(?=[点时分号日月])")
-DIGIT_OF = dict(zip("零〇一二两三四五六七八九", [0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9], strict=True))
 
 
 def matches(field: str, expected: str, actual: str | None) -> bool:
@@ -55,10 +55,10 @@ def clock_digits(time: str) -> str:
 
 def spoken_number(words: str) -> int:
     """一 → 1, 十 → 10, 十二 → 12, 二十 → 20, 二十三 → 23."""
-    tens, ten, ones = words.partition("十")
+    tens, ten, ones = words.translate(DIGITS).partition("十")
     if not ten:
-        return int("".join(str(DIGIT_OF[word]) for word in words))
-    return (DIGIT_OF[tens] if tens else 1) * 10 + (DIGIT_OF[ones] if ones else 0)
+        return int(tens)
+    return int(tens or 1) * 10 + int(ones or 0)
 
 
 def unbracketed(name: str) -> str:
