@@ -105,6 +105,7 @@ GENERIC = (
 NAME_LIKE = ("山居", "山庄", "山房", "小筑", "人家", "酒家", "茶庄", "客栈", "酒楼")
 WORD_END = re.compile(r"[^\u4e00-\u9fff]|的|$")
 KINDS_ONLY = re.compile(f"(?:{KIND})+")
+KIND_AT_END = re.compile(f"(?:{KIND})$")  # 导游服务中心 is no guide's name
 # A count is no name: 两张夜游船票 holds no 两张夜, 好几个老人家 no 好几个老.
 PRONOUN = re.compile(r"[我你您他她它佢侬俺咱]|伊拉|阿拉")  # no business is called by one
 MATTER = re.compile(r"(?:事|事情|情况|问题)$")
@@ -140,8 +141,10 @@ NAMING = re.compile(
     r"(?![了我你他她它佢去来到进出]|什么|啥)([\u4e00-\u9fff]{2,12})"  # 叫去柜台 names none
 )
 NAME_ENDS = re.compile(r"的|是")
+# 大家都叫他老马, 俺们都管她叫刘导, 自己说叫小美, 自称小美.
 CALLED = re.compile(
-    r"[叫喊](?:她|他|佢)(?!们)(?:做)?([\u4e00-\u9fff]{2,4}?)(?=[，。,.！!？?\s的]|$)"
+    r"(?:[叫喊](?:她|他|佢)(?!们)(?:做)?|管(?:她|他|佢)[叫喊](?:做)?|自己说[叫是]|自称)"
+    r"([\u4e00-\u9fff]{2,4}?)(?=[，。,.！!？?\s的]|$)"
 )
 # A person named after the role or by surname: 导游小罗, 司机老王, 导游阿凯, 姓刘的导游, 鲍导游,
 # 出租车司机冯师傅.
@@ -176,6 +179,7 @@ STAFF_CALLED = re.compile(
 STAFF_SURNAMED = re.compile(f"({STAFF})(?:是个|是|他|她|[，,\\s])?姓([{SURNAMES}])")  # 老板 姓陈
 # A person called by a nickname: 小蒋, 老周, 阿凯 (recorded after the role: 导游小蒋).
 NICKNAME = re.compile(NICK)
+BIG_SIBLING = re.compile(r"[^大小老一这那个的是我你他她][姐哥]")  # 胖哥, 芳姐
 # A definite shop named without its kind: 那家阿香米线 (吃饭), 这家老杨土菜; not 这家坑人 (a verb
 # on people).
 DEFINITE = re.compile(
@@ -583,9 +587,12 @@ def staff_by_name(text: str) -> list[str]:
     (not 导游安排, 导游马上)."""
     found = []
     pairs = tagged_words(text)
-    for (role, _), (name, flag) in zip(pairs, pairs[1:], strict=False):
+    followed = [*pairs[2:], ("", "")]
+    for (role, _), (name, flag), (after, _) in zip(pairs, pairs[1:], followed, strict=False):
         if re.fullmatch(STAFF, role) and flag.startswith("nr") and 2 <= len(name) <= 3:
-            if name[0] in SURNAMES and name not in NOT_FULL_NAMES:
+            # A given name alone, with a pause after it: 导游大鹏 就是戴眼镜那个 (not 司机师傅).
+            alone = len(name) == 2 and bool(WORD_END.match(after)) and name not in ("师傅", "师父")
+            if (name[0] in SURNAMES or alone) and name not in NOT_FULL_NAMES:
                 found.append(role + name)
     return found
 
@@ -806,18 +813,26 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
     if business and agency and is_guide(business):
         return f"{agency}（{business}）"  # 是乐途旅行社的团 导游姓秦: the agency's guide
     if business and role in PEOPLE and NICKNAME.fullmatch(business):
-        # 叫小蒋的导游 → 导游小蒋; 大巴司机，大家都叫他老马 → 司机老马
-        if re.search(
-            f"{business}(?:的|这个|那个)?{role}|{role}[^。！？!?]{{0,24}}?[叫喊][他她佢]做?{business}",
-            text,
+        # 叫小蒋的导游 → 导游小蒋; 大巴司机，大家都叫他老马 → 司机老马; with whom they work for
+        # when it is said: 溪语讲解服务部的讲解员 高高瘦瘦的 他们都叫他小吴, 青峰假日旅行社的 导游
+        # 是个戴眼镜的女的 自己说叫小美.
+        calls = re.finditer(f"{role}[^。！？!?]{{0,24}}?{CALLED.pattern}", text)
+        if re.search(f"{business}(?:的|这个|那个)?{role}", text) or any(
+            c.group(1) == business for c in calls
         ):
-            return f"{role}{business}"
+            employer = agency if role in EMPLOYERS else None
+            employers = [c for c in candidates if not is_person(c) and employs(text, c, role)]
+            employer = employer or next(iter(employers), None)
+            return f"{employer}（{role}{business}）" if employer else f"{role}{business}"
     if business and role:  # 华夏旅行社的导游阿梅, 导游叫小雷: the agency's guide, by name
         persons = [p.group(0) for p in PERSON.finditer(rest)] + staff_called(rest)
         # 是导游让去的，她姓林，我们都喊她小林，华夏旅行社的: the agency's guide 小林.
-        called = [c.group(1) for c in CALLED.finditer(rest) if NICKNAME.fullmatch(c.group(1))]
+        called = [c.group(1) for c in CALLED.finditer(rest) if is_nickname(c.group(1))]
         persons += [f"{role}{name}" for name in called if role in PEOPLE] + staff_surnamed(rest)
-        role = next((p for p in persons if p.startswith(role) or p.endswith(role)), role)
+        # 导游…俺们都管她叫刘导: 刘导 is the guide, named by title.
+        role = next(
+            (p for p in persons if role in (p[: len(role)], p[-len(role) :], role_of(p))), role
+        )
         # 报了华夏旅行社的一日游…导游小邓把我们全团拉到金凤凰玉器店: the guide's agency, not the
         # shop the guide took them to, unless the tourist complains of the shop.
         guide = next((g for g in EMPLOYERS if g in role), None)  # every employer is an agency
@@ -845,14 +860,25 @@ def role_of(person: str) -> str | None:
     return TITLE_ROLES.get(title.group(0), title.group(0)) if title else None
 
 
+def is_nickname(name: str) -> bool:
+    """What a person is called by: 小蒋, 老马, 大刘, 胖哥, 芳姐."""
+    return bool(NICKNAME.fullmatch(name) or BIG_SIBLING.fullmatch(name))
+
+
 def is_person(name: str) -> bool:
     """A person by role and name or by nickname: 黄师傅, 导游小罗, 老马."""
     return bool(PERSON.fullmatch(name) or NICKNAME.fullmatch(name))
 
 
 def is_guide(name: str) -> bool:
-    """A guide by name: 导游小邓, 周导游, 韦导."""
-    return bool(PERSON.fullmatch(name)) and "导" in name
+    """A guide by name: 导游小邓, 周导游, 韦导, 导游大鹏."""
+    by_name = re.fullmatch("导游[\u4e00-\u9fff]{2,3}", name) and not KIND_AT_END.search(name)
+    return bool(PERSON.fullmatch(name) or by_name) and "导" in name
+
+
+def employs(text: str, business: str, role: str) -> bool:
+    """``role`` is said to be ``business``'s: 溪语讲解服务部的讲解员, 鸿运客运的大巴司机."""
+    return bool(re.search(f"{re.escape(business)}的[\u4e00-\u9fff]{{0,3}}?{role}", text))
 
 
 def desk_at(text: str, places: Sequence[str], business: str | None) -> re.Match[str] | None:

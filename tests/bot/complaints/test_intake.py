@@ -1422,3 +1422,44 @@ def test_a_market_gives_way_to_the_shop_in_it() -> None:
     said = "店叫张记竹筒饭 老街小吃城进门左手边第三家"
     assert intake.find_target(said, ["老街小吃城"], []) == "张记竹筒饭"
     assert intake.find_target("投诉老街小吃城 里面好几家都宰客", ["老街小吃城"], []) == "老街小吃城"
+
+
+@pytest.mark.parametrize(
+    ("text", "businesses", "target"),
+    [
+        # unseen29 #2, #10, #18, #19, #1: the name a person is called by, with their role and
+        # whom they work for.
+        (
+            "华夏旅行社的一日游 导游是个小姑娘 姓刘 俺们都管她叫刘导",
+            ["华夏旅行社"],
+            "华夏旅行社（刘导）",
+        ),
+        ("青峰假日旅行社的 导游是个戴眼镜的女的 自己说叫小美", [], "青峰假日旅行社（导游小美）"),
+        ("是溪语讲解服务部的讲解员 高高瘦瘦的 他们都叫他小吴", [], "溪语讲解服务部（讲解员小吴）"),
+        (
+            "跟的山水人家旅行社的团 今儿早上导游大鹏 就是戴眼镜那个男导游 带俺们去了翡翠世家珠宝店",
+            [],
+            "山水人家旅行社（导游大鹏）",
+        ),
+        (
+            "跟云游国际旅行社的团 那个胖胖的男导游 大家都喊他胖哥 把我们拉到金凤凰玉器店",
+            ["云游国际旅行社", "金凤凰玉器店"],
+            "云游国际旅行社（导游胖哥）",
+        ),
+        ("鸿运客运的大巴司机 大家都叫他老马 开得飞快", [], "鸿运客运（司机老马）"),
+        # …but a title is no given name, nor a shop the driver stopped at their employer.
+        ("司机师傅 很凶 骂人", [], "司机"),
+        ("在金凤凰玉器店门口 大巴司机 大家都叫他老马 骂人", ["金凤凰玉器店"], "司机老马"),
+    ],
+)
+def test_the_name_a_person_is_called_by_goes_with_their_role(
+    text: str, businesses: list[str], target: str
+) -> None:
+    assert intake.find_target(text, businesses, []) == target
+
+
+def test_a_guide_by_given_name_alone_and_what_is_no_guide() -> None:
+    assert intake.is_guide("导游大鹏")
+    assert not intake.is_guide("导游服务中心")
+    assert intake.staff_by_name("导游大鹏 就是戴眼镜那个") == ["导游大鹏"]
+    assert intake.staff_by_name("导游马上 就走了") == []
