@@ -637,6 +637,10 @@ def complained_of(text: str, candidates: Sequence[str], places: Sequence[str] = 
             thing = whole = kind
         if at_place and COUNTED_PERSON.sub("", thing) in PEOPLE:
             return at_place  # 投诉博物馆的讲解员, 反映博物馆一工作人员: the museum, for its staff
+        inner = next((p for p in places if at_place and thing.startswith(p)), None)
+        staff = LOCATED.sub("", thing[len(inner) :]) if inner else ""
+        if inner and COUNTED_PERSON.sub("", staff) in PEOPLE:
+            return inner  # 投诉云溪古镇望月楼的售票员: the 望月楼 in 云溪古镇, for its staff
         if KINDS_ONLY.fullmatch(thing) or is_vague(thing):
             thing = whole  # 投诉青峰山索道: the place's cable car, not any 索道
         thing = thing.removesuffix("的")

@@ -1463,3 +1463,9 @@ def test_a_guide_by_given_name_alone_and_what_is_no_guide() -> None:
     assert not intake.is_guide("导游服务中心")
     assert intake.staff_by_name("导游大鹏 就是戴眼镜那个") == ["导游大鹏"]
     assert intake.staff_by_name("导游马上 就走了") == []
+
+
+def test_staff_of_a_place_said_inside_another_place() -> None:
+    places = ["云溪古镇", "望月楼"]
+    assert intake.find_target("我要投诉云溪古镇望月楼的售票员", [], places) == "望月楼（售票员）"
+    assert intake.find_target("我要投诉云溪古镇的售票员", [], ["云溪古镇"]) == "云溪古镇（售票员）"
