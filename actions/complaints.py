@@ -840,8 +840,12 @@ class ActionComplaintStatus(Action):
         )
         if not number:
             said = _said(tracker)
-            if len(said) >= STORY_CHARS and intake.classify_category(said) not in (None, "其他"):
-                # 订了民宿…到现在只退了一半，客服一直拖着: a grievance told, not a status asked.
+            told = intake.classify_category(said) not in (None, "其他") or intake.states_complaint(
+                said
+            )
+            if len(said) >= STORY_CHARS and told:
+                # 订了民宿…到现在只退了一半，客服一直拖着; 行李箱被人打开过了…我要投诉: a grievance
+                # told, not a status asked.
                 return [FollowupAction(FORM)]
             dispatcher.utter_message(text="请提供您的投诉单号（以TS开头，例如TS20261123001）。")
             return []

@@ -301,18 +301,19 @@ CONFIRMED = re.compile(
 AGREEING = re.compile(
     r"(?:(?:对|对的|对头|是|是的|是滴|系|系呀|没错|没有错|冇错|没问题|没有问题|冇问题|无问题|可以|行|好|好的"
     r"|中|嗯|嗯嗯|嗯呐|妥|要得|得嘞|没毛病|就这样|就这么地|就是这样"
-    r"|(?:其他|其它|其余|别的|全部|全)?都(?:对|没错|没问题)|全对|就(?:这个号码?|这个|这些))"
+    r"|(?:其他|其它|其余|别的|全部|全)?都(?:对|没错|没问题)|全对|就是?(?:这个号码?|这个|这些|这样))"
     r"[啊呀啦了吧哈嘛的]*)+"
 )  # 对 其他都对; 对 就这个号; 是的是的
 # Asking for it to be filed, which at the read-back says go ahead: 你给记上, 麻烦尽快处理.
 PROCEED = re.compile(
     r"(?:麻烦|请|那)?(?:你|您|你们)?(?:就|给|帮)?(?:俺|我|我们|俺们)?(?:尽快|赶紧|早点|快点)?"
-    r"(?:处理|记上|记下|记一下|登记|记录|办|报上去|交上去)(?:一下)?[吧了哈嘛啊呀]*"
+    r"(?:处理|记上|记下|记一下|登记|记录|办|报上去|交上去|送出|发出|提交|递交|上报)(?:一下)?[吧了哈嘛啊呀]*"
 )
 COURTEOUS = re.compile(
-    r"(?:麻烦|辛苦|谢谢|多谢|感谢|唔该)(?:你|您|你们|晒)?(?:领导|同志|老师|师傅|工作人员)?"
+    r"(?:麻烦|辛苦|谢谢|多谢|感谢|感恩|唔该|(?:真的)?会谢)(?:你|您|你们|晒)?(?:领导|同志|老师|师傅|工作人员)?"
     r"(?:了|啦|哈)?"
 )  # 谢谢领导
+ASIDE = re.compile(r"[（(][^（()）不没错改]*[)）]")  # not （不过时间不对）
 # A voice transcript's last words, unpunctuated: 对就是博物馆对面确认 (not 我想确认一下).
 CONFIRMED_LAST = re.compile(
     r"(?<![不别没未再想要先请去来])(?:确认|确任|却认|确定|提交)(?:无误|没错|一下|吧|嘛|啦|了|的|哈)*$"
@@ -463,7 +464,9 @@ def correcting(text: str) -> bool:
 
 
 def _clauses(text: str) -> list[str]:
-    """The runs of Chinese characters: 確認，謝謝 → 確認, 謝謝."""
+    """The runs of Chinese characters outside an aside in brackets: 確認，謝謝 → 確認, 謝謝;
+    对 辛苦了（这次是真心的） → 对, 辛苦了."""
+    text = ASIDE.sub(" ", text)
     return [clause for clause in re.split(r"[^\u4e00-\u9fff]+", text) if clause]
 
 

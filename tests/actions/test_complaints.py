@@ -242,6 +242,12 @@ def test_a_grievance_sent_as_a_status_question_starts_the_complaint(services: Se
         FollowupAction("complaint_form")
     ]
     assert dispatcher.messages == []
+    # unseen30 #21: a loss (其他) told, with 我要投诉.
+    told = "寄存的行李箱被人打开过了！！拍立得和充电宝都没了，问工作人员说不关我们的事 我要投诉"
+    tracker.latest_message = {"text": told, "intent": {"name": "complaint_status"}, "entities": []}
+    assert ActionComplaintStatus().run(CollectingDispatcher(), tracker, DOMAIN) == [
+        FollowupAction("complaint_form")
+    ]
     asked = {"text": "我的投诉处理得怎么样了", "intent": {"name": "complaint_status"}}
     tracker.latest_message = asked
     dispatcher = CollectingDispatcher()

@@ -1283,6 +1283,10 @@ def test_a_time_told_with_pauses_and_taken_back_as_it_is_said(text: str, time: s
         ("对 其他都对", True),
         ("对 就这个号 你给记上", True),
         ("对 没错 麻烦尽快处理", True),
+        # unseen30 #5, #10: an aside in brackets, 会谢 and 感恩 for thanks, 送出 for filing.
+        ("对 就是这个 辛苦了 真的会谢（这次是真心的）", True),
+        ("是的，没有问题，请帮我送出，感恩🙏", True),
+        ("对（不过时间不对）", False),
         ("对 不过时间不对", False),
         ("时间不对 是上周四", False),
     ],
