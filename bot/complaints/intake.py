@@ -70,7 +70,7 @@ ROLES = (
 )
 PEOPLE = (
     "导游", "领队", "司机", "售票员", "检票员", "讲解员", "工作人员", "保安", "店员", "服务员",
-    "老板", "摄影师",
+    "老板娘", "老板", "摄影师", "客服", "销售",
 )  # fmt: skip
 # Kinds of business that follow their name; the words before a name that are not part of it.
 KINDS = (
@@ -84,7 +84,7 @@ KINDS = (
     "寄存点", "寄存处", "小卖部", "服务部", "服务点", "租赁点", "栈道", "滑道", "吊桥", "茶舍",
     "茶室",
     "筏队", "船队", "漂流队", "旅行团", "马队", "画舫", "游艇", "KTV", "酒吧", "清吧", "摊",
-    "烧烤", "奶茶",
+    "烧烤", "奶茶", "旅舍", "青旅",
     "店", "馆", "铺", "阁", "轩", "坊", "苑", "城", "楼", "居",
 )  # fmt: skip
 # A kind that is also part of everyday words: 楼上, 居然.
@@ -121,6 +121,7 @@ LEADING_WORDS = re.compile(
     r"|人家(?=[\u4e00-\u9fff])"  # 人家大酒店那边: that hotel (山水人家 keeps its name)
     r"|[拉带进回说坐乘玩]|要找|去找|归$"  # 拉回酒店: no hotel; 要找游船公司, 版权就归店里
     r"|[写印标]着|写的是"  # 车门上写着顺达出租车公司
+    r"|结果|但是|可是|不过"  # 结果门店的销售小陈
     r"|[的在是住去到被给了和把叫]|跟(?!拍)"  # 跟拍工作室
 )
 QUOTED = re.compile(r"[“「『\"]([^”」』\"]{2,20})[”」』\"]")
@@ -138,7 +139,8 @@ NAMING = re.compile(
     r"(?:名叫|叫做|名字叫|名字是|店名是|(?:^|[，。,.！!？?\s行司家车船个该就]|"
     + KIND
     + r")叫)(?:什么|啥)?(?:名字)?(?:来着)?\s*"
-    r"(?![了我你他她它佢去来到进出]|什么|啥)([\u4e00-\u9fff]{2,12})"  # 叫去柜台 names none
+    r"(?![了我你他她它佢去来到进出]|什么|啥|服务员|保安|工作人员|导游|司机|老板|经理|前台|店员|警察)"
+    r"([\u4e00-\u9fff]{2,12})"  # 叫去柜台, 叫服务员过来 name none
 )
 NAME_ENDS = re.compile(r"的|是")
 # 大家都叫他老马, 俺们都管她叫刘导, 自己说叫小美, 自称小美.
@@ -148,7 +150,7 @@ CALLED = re.compile(
 )
 # A person named after the role or by surname: 导游小罗, 司机老王, 导游阿凯, 姓刘的导游, 鲍导游,
 # 出租车司机冯师傅.
-STAFF = r"(?:导游|司机|领队|老板娘|老板|经理|店员|售票员|服务员|讲解员|摄影师|前台)"
+STAFF = r"(?:导游|司机|领队|老板娘|老板|经理|店员|售票员|服务员|讲解员|摄影师|前台|客服|销售)"
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭林罗梁宋郑谢韩唐冯董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁何高肖闫"
     "魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段"
@@ -157,7 +159,8 @@ SURNAMES = (
 # 小蒋, 老周, 阿凯; not 小伙, 老人, 小孩, 老是, 小声.
 NICK = (
     r"(?:[小老阿](?![伙姐妹弟哥孩朋时人头太板婆公两是说在早不声心实姑司乡])[\u4e00-\u9fff]"
-    f"|大[{SURNAMES}])"  # 大刘
+    f"|大[{SURNAMES}]"  # 大刘
+    r"|[A-Z][a-z]{1,11}(?![A-Za-z]))"  # 导游Kelly, 客服叫Amy
 )
 # Where a surname can start a word: after a break or a word that leads a name (那个鲍导游), not
 # inside one (全程导游, 官方导游, 桂林导游); after what a sign says (写着/写住周师傅).
@@ -169,11 +172,14 @@ PERSON = re.compile(  # …and by the number on the badge: 0357号司机
     f"|(?:(?:出租车|网约车|大巴|观光车)?{STAFF}|{WORD_START})[{SURNAMES}]{TITLE}"
 )
 STAFF_FULL_NAME = re.compile(f"{STAFF}[{SURNAMES}][\u4e00-\u9fff]{{1,2}}")  # 导游周建平
+# A given name said alone after 叫: 导游叫大伟 (not 叫大家, 叫我们).
+GIVEN = r"(?!大家|人家|我|你|他|她|它|咱|俺|游客|车)[\u4e00-\u9fff]{2}(?![\u4e00-\u9fff])"
 # A role and what the person is called: 导游叫小雷, 司机叫王师傅, 导游是个小姑娘 叫小吴 (filed
 # 导游小雷).
 STAFF_CALLED = re.compile(
-    f"({STAFF})(?:是个[\u4e00-\u9fff]{{1,4}}?)?[，,\\s]?(?:(?:名字)?叫(?:做)?({NICK}|[{SURNAMES}]{TITLE})"
-    f"|是({NICK})(?![\u4e00-\u9fff]))"  # 我们团的导游是小吴 (not 司机是老师傅了)
+    f"({STAFF})(?:是个[\u4e00-\u9fff]{{1,4}}?)?[，,\\s]?(?:(?:名字)?叫(?:做)?({NICK}|[{SURNAMES}]{TITLE}|{GIVEN})"
+    # 我们团的导游是小吴 (not 司机是老师傅了), 摄影师是Tony老师
+    f"|是({NICK})(?:老师)?(?![\u4e00-\u9fff]))"
 )
 # A role and the surname told for them: 那个导游姓周, 司机是姓杨的 (filed 周导游, 杨司机).
 STAFF_SURNAMED = re.compile(f"({STAFF})(?:是个|是|他|她|[，,\\s])?姓([{SURNAMES}])")  # 老板 姓陈
@@ -566,7 +572,7 @@ def named_businesses(text: str) -> list[str]:
             continue
         if not GRADE.fullmatch(name) and name not in GENERIC:  # 四星酒店, 旅游专线
             names.append(name + match.group(2))
-    names.extend(definite.group(1) for definite in DEFINITE.finditer(text))
+    names.extend(d.group(1) for d in DEFINITE.finditer(text) if not MATTER.search(d.group(1)))
     names.extend(
         name
         for stall in STALL.finditer(text)
@@ -634,6 +640,8 @@ def complained_of(text: str, candidates: Sequence[str], places: Sequence[str] = 
                 return max(named, key=len)
         if referred:  # 这个旅行社: the one named before; 那个龙潭电瓶车: a name of its own
             kind = referred.group(1)
+            if re.fullmatch("[A-Za-z]+", kind):  # 这个hotel: the one named before
+                return candidates[0] if candidates else None
             before = next((c for c in candidates if c.endswith(kind) and c != kind), None)
             if before or KINDS_ONLY.fullmatch(kind) or re.search(r"的|^[叫姓是]", kind):
                 return before  # 那个叫小蒋的导游 is told, not named, here
@@ -819,6 +827,10 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
     agency = next((c for c in candidates if any(kind in c for kind in AGENCIES)), None)
     if business and agency and is_guide(business):
         return f"{agency}（{business}）"  # 是乐途旅行社的团 导游姓秦: the agency's guide
+    held = role_of(business) if business else None
+    employers = [c for c in candidates if held and not is_person(c) and employs(text, c, held)]
+    if business and employers:
+        return f"{employers[0]}（{business}）"  # 云裳旅拍 摄影师是Tony老师: the studio's
     if business and role in PEOPLE and NICKNAME.fullmatch(business):
         # 叫小蒋的导游 → 导游小蒋; 大巴司机，大家都叫他老马 → 司机老马; with whom they work for
         # when it is said: 溪语讲解服务部的讲解员 高高瘦瘦的 他们都叫他小吴, 青峰假日旅行社的 导游
@@ -884,8 +896,9 @@ def is_guide(name: str) -> bool:
 
 
 def employs(text: str, business: str, role: str) -> bool:
-    """``role`` is said to be ``business``'s: 溪语讲解服务部的讲解员, 鸿运客运的大巴司机."""
-    return bool(re.search(f"{re.escape(business)}的[\u4e00-\u9fff]{{0,3}}?{role}", text))
+    """``role`` is said to be ``business``'s: 溪语讲解服务部的讲解员, 鸿运客运的大巴司机, 云裳旅拍
+    摄影师是Tony老师."""
+    return bool(re.search(f"{re.escape(business)}(?:的|\\s)[\u4e00-\u9fff]{{0,3}}?{role}", text))
 
 
 def desk_at(text: str, places: Sequence[str], business: str | None) -> re.Match[str] | None:

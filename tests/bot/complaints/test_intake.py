@@ -1473,3 +1473,36 @@ def test_staff_of_a_place_said_inside_another_place() -> None:
     places = ["云溪古镇", "望月楼"]
     assert intake.find_target("我要投诉云溪古镇望月楼的售票员", [], places) == "望月楼（售票员）"
     assert intake.find_target("我要投诉云溪古镇的售票员", [], ["云溪古镇"]) == "云溪古镇（售票员）"
+
+
+@pytest.mark.parametrize(
+    ("text", "businesses", "target"),
+    [
+        # unseen30: English names, 客服 and 销售, 老板娘, a given name after 叫, a studio's staff.
+        (
+            "是云游国际旅行社的团 导游Kelly 带我们去了金钻珠宝行",
+            ["云游国际旅行社"],
+            "云游国际旅行社（导游Kelly）",
+        ),
+        ("云裳旅拍 摄影师是Tony老师", [], "云裳旅拍（摄影师Tony）"),
+        ("云溪温泉度假区 跟我对接的客服叫Amy", ["云溪温泉度假区"], "云溪温泉度假区（客服Amy）"),
+        (
+            "跟老板娘说，她来一句“老房子都这样，开窗就行”，竹里民宿的热水器漏煤气",
+            [],
+            "竹里民宿（老板娘）",
+        ),
+        ("云游国际旅行社的团 导游叫大伟", ["云游国际旅行社"], "云游国际旅行社（导游大伟）"),
+        ("云游国际旅行社的团 导游叫大家 下车", ["云游国际旅行社"], "云游国际旅行社（导游）"),
+        # 叫服务员过来 names no one; 这家卫生问题 is a matter; 这个hotel is the one named before.
+        (
+            "在龙潭农家乐吃饭 吃出一只蟑螂！！叫服务员过来她说“很正常” 要投诉这家卫生问题",
+            ["龙潭农家乐"],
+            "龙潭农家乐（服务员）",
+        ),
+        ("订的悦来客栈 前台就一句“系统问题”。我要投诉这个hotel", ["悦来客栈"], "悦来客栈"),
+        ("住的星空青年旅舍 床单上有污渍", [], "星空青年旅舍"),
+    ],
+)
+def test_what_held_out_set_30_taught(text: str, businesses: list[str], target: str) -> None:
+    assert intake.find_target(text, businesses, []) == target
+    assert intake.named_businesses("结果门店的销售小陈说定金不退") == ["销售小陈"]
