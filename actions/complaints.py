@@ -31,6 +31,11 @@ MAX_NAME_CHARS = 30
 AGENCY = re.compile("|".join(intake.AGENCIES))
 GUIDE = re.compile("^(?:导游|领队)")
 AGENCY_OR_PERSON = re.compile("|".join([*intake.AGENCIES, *intake.PEOPLE]))
+TOOK_THEM = ("导游", "领队", "司机")  # who takes tourists to a shop
+# What asks after a complaint made: 我之前要投诉的那个事情…, 投诉过…想查一下处理结果.
+STATUS_ASKED = re.compile(
+    r"进度|处理结果|处理到|处理得|有回复|单号|查一下|查询|投诉过|投诉的(?:那|这)"
+)
 # Kinds of business that are places themselves: 龙潭瀑布停车场 is at 龙潭瀑布, and so are
 # 云溪机场出租车 at the airport; 青峰山索道公司 is a company.
 PLACE_KINDS = ("景区", "停车场", "码头", "广场", "出租车", "网约车")
@@ -162,6 +167,13 @@ def _names(tracker: Tracker, kind: str) -> list[str]:
 def _business(target: str | None) -> str:
     """The business of a target, without the role: 金桥旅行社（导游） → 金桥旅行社."""
     return (target or "").split("（")[0]
+
+
+def _role_held(target: str | None) -> str | None:
+    """The role of the person a target holds: 顺风包车行（刘师傅） → 司机, 金桥旅行社（导游） →
+    导游."""
+    person = (target or "").partition("（")[2].rstrip("）")
+    return person if person in intake.PEOPLE else intake.role_of(person)
 
 
 def _taken_back(name: str, said: str) -> bool:
@@ -487,11 +499,11 @@ class ValidateComplaintForm(FormValidationAction):
         # 悠然居 said again of 悠然居民宿 (or 青峰山索道 of 青峰山索道公司) is the same name.
         shorter = _business(current).startswith(_business(target))
         renamed = (businesses or intake.named_business(text)) and correcting and not shorter
-        # A name given outright renames the target, but not the agency or the guide who took
-        # the tourists to it (拉到一个叫“便捷宾馆”的小旅馆).
-        kept = AGENCY_OR_PERSON.search(_business(current)) and not AGENCY_OR_PERSON.search(
-            _business(target)
-        )
+        # A name given outright renames the target, but not the agency, the guide or the driver
+        # who took the tourists to it (拉到一个叫“便捷宾馆”的小旅馆; 顺风包车行（刘师傅）, then
+        # 店叫福禄玉石馆).
+        took = AGENCY_OR_PERSON.search(_business(current)) or _role_held(current) in TOOK_THEM
+        kept = took and not AGENCY_OR_PERSON.search(_business(target))
         renamed = renamed or (intake.names_outright(text) and not kept)
         # 投诉的就是那个望月山居, said again later: whom the tourist complains of, outright.
         candidates = [*businesses, *intake.named_businesses(text)]
@@ -840,9 +852,8 @@ class ActionComplaintStatus(Action):
         )
         if not number:
             said = _said(tracker)
-            told = intake.classify_category(said) not in (None, "其他") or intake.states_complaint(
-                said
-            )
+            stated = intake.states_complaint(said) and not STATUS_ASKED.search(said)
+            told = intake.classify_category(said) not in (None, "其他") or stated
             if len(said) >= STORY_CHARS and told:
                 # 订了民宿…到现在只退了一半，客服一直拖着; 行李箱被人打开过了…我要投诉: a grievance
                 # told, not a status asked.

@@ -70,7 +70,7 @@ ROLES = (
 )
 PEOPLE = (
     "导游", "领队", "司机", "售票员", "检票员", "讲解员", "工作人员", "保安", "店员", "服务员",
-    "老板娘", "老板", "摄影师", "客服", "销售",
+    "老板娘", "老板", "摄影师", "客服",
 )  # fmt: skip
 # Kinds of business that follow their name; the words before a name that are not part of it.
 KINDS = (
@@ -159,33 +159,38 @@ SURNAMES = (
 # 小蒋, 老周, 阿凯; not 小伙, 老人, 小孩, 老是, 小声.
 NICK = (
     r"(?:[小老阿](?![伙姐妹弟哥孩朋时人头太板婆公两是说在早不声心实姑司乡])[\u4e00-\u9fff]"
-    f"|大[{SURNAMES}]"  # 大刘
-    r"|[A-Z][a-z]{1,11}(?![A-Za-z]))"  # 导游Kelly, 客服叫Amy
+    f"|大[{SURNAMES}])"  # 大刘
 )
+SIBLING = r"[^大小老一这那个的是我你他她\s，。,.][姐哥]"  # 胖哥, 芳姐
+# An English name, after a role with a pause after it (导游Kelly😤) or after 叫/是 (客服叫Amy,
+# 摄影师是Tony老师); not an English word said after a role (前台Check in, 客服App上).
+ENGLISH = r"[A-Z][a-z]{1,11}(?![A-Za-z])"
+ENGLISH_ALONE = f"{ENGLISH}(?![\u4e00-\u9fff]|\\s?[A-Za-z])"
 # Where a surname can start a word: after a break or a word that leads a name (那个鲍导游), not
 # inside one (全程导游, 官方导游, 桂林导游); after what a sign says (写着/写住周师傅).
 WORD_START = r"(?:(?<![\u4e00-\u9fff])|(?<=[的是叫称个位那这找跟被给和让带说问他她佢着住了]))"
 TITLE = r"(?:导游|导(?![游览致航演])|师傅|司机|领队|经理|老板)"  # 韦导
 TITLE_ROLES = {"导": "导游", "师傅": "司机"}  # 韦导 is a 导游, 黄师傅 a 司机
 PERSON = re.compile(  # …and by the number on the badge: 0357号司机
-    f"\\d{{2,6}}号{STAFF}|{STAFF}{NICK}|{STAFF}[^大小老一这那个的是\\s，。,.][姐哥](?![姐哥])|姓[\u4e00-\u9fff]的?{STAFF}"
+    f"\\d{{2,6}}号{STAFF}|{STAFF}(?:{NICK}|{ENGLISH_ALONE})|{STAFF}{SIBLING}(?![姐哥])|姓[\u4e00-\u9fff]的?{STAFF}"
     f"|(?:(?:出租车|网约车|大巴|观光车)?{STAFF}|{WORD_START})[{SURNAMES}]{TITLE}"
 )
 STAFF_FULL_NAME = re.compile(f"{STAFF}[{SURNAMES}][\u4e00-\u9fff]{{1,2}}")  # 导游周建平
-# A given name said alone after 叫: 导游叫大伟 (not 叫大家, 叫我们).
-GIVEN = r"(?!大家|人家|我|你|他|她|它|咱|俺|游客|车)[\u4e00-\u9fff]{2}(?![\u4e00-\u9fff])"
+# Two characters said alone after 叫, a given name when the tagger reads one (导游叫大伟; not
+# 导游叫排队, 司机叫下车, 服务员叫经理: see staff_called).
+GIVEN = r"[\u4e00-\u9fff]{2}(?![\u4e00-\u9fff])"
 # A role and what the person is called: 导游叫小雷, 司机叫王师傅, 导游是个小姑娘 叫小吴 (filed
 # 导游小雷).
 STAFF_CALLED = re.compile(
-    f"({STAFF})(?:是个[\u4e00-\u9fff]{{1,4}}?)?[，,\\s]?(?:(?:名字)?叫(?:做)?({NICK}|[{SURNAMES}]{TITLE}|{GIVEN})"
+    f"({STAFF})(?:是个[\u4e00-\u9fff]{{1,4}}?)?[，,\\s]?(?:(?:名字)?叫(?:做)?({NICK}|[{SURNAMES}]{TITLE}|{ENGLISH}|{GIVEN})"
     # 我们团的导游是小吴 (not 司机是老师傅了), 摄影师是Tony老师
-    f"|是({NICK})(?:老师)?(?![\u4e00-\u9fff]))"
+    f"|是({NICK}|{ENGLISH})(?:老师)?(?![\u4e00-\u9fff]))"
 )
 # A role and the surname told for them: 那个导游姓周, 司机是姓杨的 (filed 周导游, 杨司机).
 STAFF_SURNAMED = re.compile(f"({STAFF})(?:是个|是|他|她|[，,\\s])?姓([{SURNAMES}])")  # 老板 姓陈
 # A person called by a nickname: 小蒋, 老周, 阿凯 (recorded after the role: 导游小蒋).
 NICKNAME = re.compile(NICK)
-BIG_SIBLING = re.compile(r"[^大小老一这那个的是我你他她][姐哥]")  # 胖哥, 芳姐
+BIG_SIBLING = re.compile(SIBLING)
 # A definite shop named without its kind: 那家阿香米线 (吃饭), 这家老杨土菜; not 这家坑人 (a verb
 # on people).
 DEFINITE = re.compile(
@@ -229,6 +234,10 @@ LOCATED = re.compile(f"^(?:{SIDE}|里|上)?{THAT}?")
 NEXT_TO = re.compile(f"(?:{SIDE}|里){THAT}")
 MAX_UNKNOWN_NAME = 8
 NOT_FULL_NAMES = ("张口", "张嘴", "高声", "常说")  # what jieba's tagger can take for names
+# …and for a given name after a role: 司机师傅, 服务员小姐, 客服小姐.
+NOT_GIVEN_NAMES = (
+    "师傅", "师父", "小姐", "阿姨", "帅哥", "美女", "大哥", "大姐", "大叔", "大妈", "老公", "老婆",
+)  # fmt: skip
 KIND_FIRST = re.compile("|".join([KIND, *ROLES, *PEOPLE]))
 # Words that make the object a story, not a name: 反映个情况, 投诉一个导游, 投诉他们.
 NOT_A_NAME = re.compile(
@@ -319,7 +328,7 @@ COURTEOUS = re.compile(
     r"(?:麻烦|辛苦|谢谢|多谢|感谢|感恩|唔该|(?:真的)?会谢)(?:你|您|你们|晒)?(?:领导|同志|老师|师傅|工作人员)?"
     r"(?:了|啦|哈)?"
 )  # 谢谢领导
-ASIDE = re.compile(r"[（(][^（()）不没错改]*[)）]")  # not （不过时间不对）
+ASIDE = re.compile(r"[（(]([^（()）]*)[)）]")
 # A voice transcript's last words, unpunctuated: 对就是博物馆对面确认 (not 我想确认一下).
 CONFIRMED_LAST = re.compile(
     r"(?<![不别没未再想要先请去来])(?:确认|确任|却认|确定|提交)(?:无误|没错|一下|吧|嘛|啦|了|的|哈)*$"
@@ -472,8 +481,15 @@ def correcting(text: str) -> bool:
 def _clauses(text: str) -> list[str]:
     """The runs of Chinese characters outside an aside in brackets: 確認，謝謝 → 確認, 謝謝;
     对 辛苦了（这次是真心的） → 对, 辛苦了."""
-    text = ASIDE.sub(" ", text)
+    text = ASIDE.sub(lambda aside: aside.group(0) if tells(aside.group(1)) else " ", text)
     return [clause for clause in re.split(r"[^\u4e00-\u9fff]+", text) if clause]
+
+
+def tells(aside: str) -> bool:
+    """Whether an aside says something of the complaint: a field (（时间是周四）, （导游是小吴）),
+    a correction or a complaint (（不过时间不对）, （我还要投诉司机）); not （这次是真心的）."""
+    fields = find_time(aside) or find_phone(aside) or named_businesses(aside)
+    return bool(fields or re.search(r"\d|[不没错改差]|应该", aside) or REPORTING.search(aside))
 
 
 def confirms(text: str) -> bool:
@@ -584,7 +600,17 @@ def named_businesses(text: str) -> list[str]:
 
 
 def staff_called(text: str) -> list[str]:
-    return [c.group(1) + (c.group(2) or c.group(3)) for c in STAFF_CALLED.finditer(text)]
+    found = [(c.group(1), c.group(2) or c.group(3)) for c in STAFF_CALLED.finditer(text)]
+    return [role + name for role, name in found if is_name_said(name)]
+
+
+def is_name_said(name: str) -> bool:
+    """A nickname, a title, an English name, or two characters the tagger reads as a name
+    (大伟; not 排队, 下车, 经理)."""
+    if not re.fullmatch(GIVEN, name) or PERSON.fullmatch(name) or NICKNAME.fullmatch(name):
+        return True
+    tagged = tagged_words(name)
+    return len(tagged) == 1 and tagged[0][1].startswith("nr") and name not in NOT_GIVEN_NAMES
 
 
 def staff_surnamed(text: str) -> list[str]:
@@ -600,7 +626,7 @@ def staff_by_name(text: str) -> list[str]:
     for (role, _), (name, flag), (after, _) in zip(pairs, pairs[1:], followed, strict=False):
         if re.fullmatch(STAFF, role) and flag.startswith("nr") and 2 <= len(name) <= 3:
             # A given name alone, with a pause after it: 导游大鹏 就是戴眼镜那个 (not 司机师傅).
-            alone = len(name) == 2 and bool(WORD_END.match(after)) and name not in ("师傅", "师父")
+            alone = len(name) == 2 and bool(WORD_END.match(after)) and name not in NOT_GIVEN_NAMES
             if (name[0] in SURNAMES or alone) and name not in NOT_FULL_NAMES:
                 found.append(role + name)
     return found
@@ -640,9 +666,9 @@ def complained_of(text: str, candidates: Sequence[str], places: Sequence[str] = 
                 return max(named, key=len)
         if referred:  # 这个旅行社: the one named before; 那个龙潭电瓶车: a name of its own
             kind = referred.group(1)
-            if re.fullmatch("[A-Za-z]+", kind):  # 这个hotel: the one named before
-                return candidates[0] if candidates else None
             before = next((c for c in candidates if c.endswith(kind) and c != kind), None)
+            if not before and re.fullmatch("[A-Za-z]+", kind):  # 这个hotel: the one named before
+                return candidates[0] if candidates else None
             if before or KINDS_ONLY.fullmatch(kind) or re.search(r"的|^[叫姓是]", kind):
                 return before  # 那个叫小蒋的导游 is told, not named, here
             thing = whole = kind
@@ -898,7 +924,10 @@ def is_guide(name: str) -> bool:
 def employs(text: str, business: str, role: str) -> bool:
     """``role`` is said to be ``business``'s: 溪语讲解服务部的讲解员, 鸿运客运的大巴司机, 云裳旅拍
     摄影师是Tony老师."""
-    return bool(re.search(f"{re.escape(business)}(?:的|\\s)[\u4e00-\u9fff]{{0,3}}?{role}", text))
+    name = re.escape(business)
+    before = f"{name}的[\u4e00-\u9fff]{{0,3}}?{role}"
+    said = f"{before}|(?:^|[，,。\\s]){name}\\s+[\u4e00-\u9fff]{{0,3}}?{role}"
+    return bool(re.search(said, text))  # not 到了金凤凰玉器店 司机老马…
 
 
 def desk_at(text: str, places: Sequence[str], business: str | None) -> re.Match[str] | None:

@@ -1287,6 +1287,9 @@ def test_a_time_told_with_pauses_and_taken_back_as_it_is_said(text: str, time: s
         ("对 就是这个 辛苦了 真的会谢（这次是真心的）", True),
         ("是的，没有问题，请帮我送出，感恩🙏", True),
         ("对（不过时间不对）", False),
+        ("对（时间是周四）", False),
+        ("嗯（导游是小吴）", False),
+        ("好的（我还要投诉司机）", False),
         ("对 不过时间不对", False),
         ("时间不对 是上周四", False),
     ],
@@ -1503,6 +1506,32 @@ def test_staff_of_a_place_said_inside_another_place() -> None:
         ("住的星空青年旅舍 床单上有污渍", [], "星空青年旅舍"),
     ],
 )
-def test_what_held_out_set_30_taught(text: str, businesses: list[str], target: str) -> None:
+def test_english_names_staff_and_references_back(
+    text: str, businesses: list[str], target: str
+) -> None:
     assert intake.find_target(text, businesses, []) == target
+
+
+def test_a_word_that_turns_the_story_leads_no_name() -> None:
     assert intake.named_businesses("结果门店的销售小陈说定金不退") == ["销售小陈"]
+
+
+@pytest.mark.parametrize(
+    ("text", "businesses", "target"),
+    [
+        # What is told after 叫 is often what was asked for, not a name.
+        ("华夏旅行社的导游叫排队，排了两个小时", ["华夏旅行社"], "华夏旅行社（导游）"),
+        ("坐鸿运客运的大巴，司机叫下车", [], "鸿运客运（司机）"),
+        ("悦来客栈的服务员叫经理", ["悦来客栈"], "悦来客栈（服务员）"),
+        # An English word after a role is no name; nor is 小姐.
+        ("住悦来客栈，前台Check in的时候让我们等了两个小时", ["悦来客栈"], "悦来客栈"),
+        ("竹里民宿 客服App上一直不回", [], "竹里民宿（客服）"),
+        ("华夏旅行社 导游Vlog里说", ["华夏旅行社"], "华夏旅行社（导游）"),
+        ("悦来客栈的服务员小姐 态度很差", ["悦来客栈"], "悦来客栈（服务员）"),
+        # 这个KTV is the KTV named before; 销售 said of goods is no one.
+        ("住云溪酒店 楼下的欢唱KTV吵到半夜 我要投诉这个KTV", [], "欢唱KTV"),
+        ("华夏旅行社 店里强行销售玉器", ["华夏旅行社"], "华夏旅行社"),
+    ],
+)
+def test_what_is_no_name_after_a_role(text: str, businesses: list[str], target: str) -> None:
+    assert intake.find_target(text, businesses, []) == target
