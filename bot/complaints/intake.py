@@ -674,7 +674,7 @@ def complained_of(text: str, candidates: Sequence[str], places: Sequence[str] = 
             thing = whole = kind
         if at_place and COUNTED_PERSON.sub("", thing) in PEOPLE:
             return at_place  # 投诉博物馆的讲解员, 反映博物馆一工作人员: the museum, for its staff
-        inner = next((p for p in places if at_place and thing.startswith(p)), None)
+        inner = next((p for p in places if thing.startswith(p)), None) if at_place else None
         staff = LOCATED.sub("", thing[len(inner) :]) if inner else ""
         if inner and COUNTED_PERSON.sub("", staff) in PEOPLE:
             return inner  # 投诉云溪古镇望月楼的售票员: the 望月楼 in 云溪古镇, for its staff
@@ -854,9 +854,9 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
     if business and agency and is_guide(business):
         return f"{agency}（{business}）"  # 是乐途旅行社的团 导游姓秦: the agency's guide
     held = role_of(business) if business else None
-    employers = [c for c in candidates if held and not is_person(c) and employs(text, c, held)]
-    if business and employers:
-        return f"{employers[0]}（{business}）"  # 云裳旅拍 摄影师是Tony老师: the studio's
+    employer = employer_of(text, candidates, held) if held else None
+    if business and employer:
+        return f"{employer}（{business}）"  # 云裳旅拍 摄影师是Tony老师: the studio's
     if business and role in PEOPLE and NICKNAME.fullmatch(business):
         # 叫小蒋的导游 → 导游小蒋; 大巴司机，大家都叫他老马 → 司机老马; with whom they work for
         # when it is said: 溪语讲解服务部的讲解员 高高瘦瘦的 他们都叫他小吴, 青峰假日旅行社的 导游
@@ -865,9 +865,9 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
         if re.search(f"{business}(?:的|这个|那个)?{role}", text) or any(
             c.group(1) == business for c in calls
         ):
-            employer = agency if role in EMPLOYERS else None
-            employers = [c for c in candidates if not is_person(c) and employs(text, c, role)]
-            employer = employer or next(iter(employers), None)
+            employer = (agency if role in EMPLOYERS else None) or employer_of(
+                text, candidates, role
+            )
             return f"{employer}（{role}{business}）" if employer else f"{role}{business}"
     if business and role:  # 华夏旅行社的导游阿梅, 导游叫小雷: the agency's guide, by name
         persons = [p.group(0) for p in PERSON.finditer(rest)] + staff_called(rest)
@@ -876,7 +876,8 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
         persons += [f"{role}{name}" for name in called if role in PEOPLE] + staff_surnamed(rest)
         # 导游…俺们都管她叫刘导: 刘导 is the guide, named by title.
         role = next(
-            (p for p in persons if role in (p[: len(role)], p[-len(role) :], role_of(p))), role
+            (p for p in persons if p.startswith(role) or p.endswith(role) or role_of(p) == role),
+            role,
         )
         # 报了华夏旅行社的一日游…导游小邓把我们全团拉到金凤凰玉器店: the guide's agency, not the
         # shop the guide took them to, unless the tourist complains of the shop.
@@ -919,6 +920,11 @@ def is_guide(name: str) -> bool:
     """A guide by name: 导游小邓, 周导游, 韦导, 导游大鹏."""
     by_name = re.fullmatch("导游[\u4e00-\u9fff]{2,3}", name) and not KIND_AT_END.search(name)
     return bool(PERSON.fullmatch(name) or by_name) and "导" in name
+
+
+def employer_of(text: str, candidates: Sequence[str], role: str) -> str | None:
+    """The business the story says the one in ``role`` works for (see employs)."""
+    return next((c for c in candidates if not is_person(c) and employs(text, c, role)), None)
 
 
 def employs(text: str, business: str, role: str) -> bool:
