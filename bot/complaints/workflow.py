@@ -9,6 +9,7 @@ an audit row and stages the tourist's notification — all in one transaction.
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -68,11 +69,16 @@ class Change:
 
 class Workflow:
     def __init__(
-        self, db: Database, notify: Notify | None = None, departments: Sequence[str] = ()
+        self,
+        db: Database,
+        notify: Notify | None = None,
+        departments: Sequence[str] = (),
+        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self._db = db
         self._notify = notify
         self.departments = list(departments)
+        self._clock = clock
 
     def apply(self, number: str, change: Change) -> Complaint:
         change.check(self.departments)
@@ -86,7 +92,7 @@ class Workflow:
                     f"不能改为「{change.to.value}」；可改为：{allowed}"
                 )
             complaint.status = change.to
-            complaint.updated_at = utcnow()
+            complaint.updated_at = self._clock()
             if change.department:
                 complaint.department = change.department.strip()
             if change.reply:
@@ -125,7 +131,7 @@ class Workflow:
                     f"合计不能超过 {MAX_EXTENSION_DAYS} 个"
                 )
             complaint.extension_days += days
-            complaint.updated_at = utcnow()
+            complaint.updated_at = self._clock()
             note = f"延期 {days} 个工作日：{reason.strip()}"
             self._record(session, complaint, current, actor=actor, note=note, action="延期")
         return complaint
@@ -139,7 +145,7 @@ class Workflow:
             current = Status(complaint.status)
             if current not in OPEN or not overdue(complaint):
                 raise InvalidTransition(f"工单 {complaint.number} 未超期，无需督办")
-            complaint.supervised_at = utcnow()
+            complaint.supervised_at = self._clock()
             self._record(
                 session, complaint, current, actor=actor, note=note.strip() or "督办", action="督办"
             )
@@ -162,6 +168,7 @@ class Workflow:
             actor=actor,
             note=note,
             action=action,
+            at=self._clock(),
         )
         session.add(event)
         session.flush()

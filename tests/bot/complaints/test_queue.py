@@ -54,7 +54,7 @@ def test_statistics(db: Database) -> None:
         questions.record(SearchResult("门票多少钱", decision, hits), "web")
     first = service.submit(DRAFT, idempotency_key="s1", now=MONDAY)
     service.submit(replace(DRAFT, category="价格欺诈"), idempotency_key="s2", now=MONDAY)
-    workflow = Workflow(db)
+    workflow = Workflow(db, clock=lambda: datetime(2026, 11, 25, 15))  # replied in time
     workflow.apply(first.number, Change(Status.assigned, "admin", department="x"))
     workflow.apply(first.number, Change(Status.in_progress, "admin"))
     workflow.apply(first.number, Change(Status.replied, "admin", reply="ok"))
