@@ -741,10 +741,12 @@ class ValidateComplaintForm(FormValidationAction):
     ) -> dict[str, Any]:
         """确认 at the read-back files the work order with whatever the same message restated
         (对，投诉司机老马，其他不变，确认): the fields it sets are extracted first; so does a
-        message that only agrees (对，没有问题，麻烦你们了)."""
+        message that only agrees (对，没有问题，麻烦你们了), or says again what the read-back
+        shows (是的，就是华信旅行社)."""
         said = _said(tracker)
         asked = tracker.get_slot("requested_slot")
-        if asked == "confirmation" and (intake.confirms(said) or intake.agrees(said)):
+        shown = [str(tracker.get_slot(slot) or "") for slot in FORM_SLOTS[:-1]]
+        if asked == "confirmation" and (intake.confirms(said) or intake.agrees(said, shown)):
             return {"confirmation": True}
         # 是的，提交吧 said to a question (who?) by a tourist who has told all they will: the
         # question's field is filed as the story gives it, and the order with the read-back.
@@ -771,6 +773,12 @@ class ActionAskConfirmation(Action):
                 text="好的，请直接告诉我要修改的内容，例如“手机号是13812345678”或“地点是翠湖公园”。"
             )
             return []
+        if _answers_to(tracker, "confirmation") and not _changed_by_latest_message(tracker):
+            # An answer to the read-back that neither confirms nor changes anything: say how to.
+            dispatcher.utter_message(
+                text="抱歉，我没能确定您的意思。信息无误请回复“确认”；需要修改请直接说要改的内容，"
+                "例如“时间是昨天下午”。"
+            )
         slots = {name: tracker.get_slot(name) for name in FORM_SLOTS}
         dispatcher.utter_message(
             text=intake.summary(slots),
@@ -852,9 +860,8 @@ class ActionComplaintStatus(Action):
         )
         if not number:
             said = _said(tracker)
-            stated = intake.states_complaint(said) and not STATUS_ASKED.search(said)
-            told = intake.classify_category(said) not in (None, "其他") or stated
-            if len(said) >= STORY_CHARS and told:
+            told = intake.states_complaint(said) or categories.reads_like_complaint(said)
+            if len(said) >= STORY_CHARS and told and not STATUS_ASKED.search(said):
                 # 订了民宿…到现在只退了一半，客服一直拖着; 行李箱被人打开过了…我要投诉: a grievance
                 # told, not a status asked.
                 return [FollowupAction(FORM)]

@@ -287,7 +287,11 @@ HEADED = re.compile(r"(?:[讲说要想买]|打车|坐车|叫车|打的|上车|[�
 REPORTING = re.compile(
     r"反[映应]|投诉|举报|维权|给个说法|讨个说法|没个说法|没有说法|给个交代|没人管|管不管"
 )
-STATED = re.compile(r"(?<![不没必觉记懂值晓])(?:要|想|必须|得|来)(?:投诉|举报)")
+# 我要投诉, 替我爸妈投诉, 代老人投诉, 特此投诉, 向贵局投诉 (not 不想投诉, 值得投诉, 帮我查一下投诉).
+STATED = re.compile(
+    r"(?<![不没必觉记懂值晓])(?:要|想|必须|得|来|特此)(?:投诉|举报)"
+    r"|(?<![不没别])(?<!不想)(?<!不要)[替帮代向][^，。,.！!？?；;\s查问看找]{1,8}?(?:投诉|举报)"
+)
 HYPOTHETICAL = re.compile(r"如果|要是|假如|万一|的话")
 ASKING_HOW = re.compile(
     r"的话|电话|热线|渠道|途径|流程|方式|去哪|找谁|找哪|怎么|如何|哪里|哪个|什么部门|打什么|吗|么|呢"
@@ -315,15 +319,17 @@ CONFIRMED = re.compile(
 # (對，沒有問題，麻煩你們了 reads as thanks).
 AGREEING = re.compile(
     r"(?:(?:对|对的|对头|是|是的|是滴|系|系呀|没错|没有错|冇错|没问题|没有问题|冇问题|无问题|可以|行|好|好的"
-    r"|中|嗯|嗯嗯|嗯呐|妥|要得|得嘞|没毛病|就这样|就这么地|就是这样"
-    r"|(?:其他|其它|其余|别的|全部|全)?都(?:对|没错|没问题)|全对|就是?(?:这个号码?|这个|这些|这样))"
+    r"|中|嗯|嗯嗯|嗯呐|妥|要得|得嘞|没毛病|就这样|就这么地|就是这样|是这样|同意|正确|准确|无误|属实"
+    r"|(?:其他|其它|其余|别的|全部|全)?都(?:对|没错|没问题)|全对|就是?(?:这个号码?|这个|这些|这样)"
+    r"|(?:这样就?|现在(?:都|全)?|都|全)对了|(?:以上|上面)?(?:情况|信息|内容)?(?:属实|无误|正确|准确))"
     r"[啊呀啦了吧哈嘛的]*)+"
-)  # 对 其他都对; 对 就这个号; 是的是的
+)  # 对 其他都对; 对 就这个号; 是的是的; 对，这样就对了; 以上情况属实 (not 对了 alone: by the way)
 # Asking for it to be filed, which at the read-back says go ahead: 你给记上, 麻烦尽快处理.
 PROCEED = re.compile(
     r"(?:麻烦|请|那)?(?:你|您|你们)?(?:就|给|帮)?(?:俺|我|我们|俺们)?(?:尽快|赶紧|早点|快点)?"
-    r"(?:处理|记上|记下|记一下|登记|记录|办|报上去|交上去|送出|发出|提交|递交|上报)(?:一下)?[吧了哈嘛啊呀]*"
-)
+    r"(?:予以?)?(?:处理|受理|办理|记上|记下|记一下|登记|记录|办|报上去|交上去|送出|发出|提交|递交|上报)"
+    r"(?:一下)?[吧了哈嘛啊呀]*"
+)  # 请予受理
 COURTEOUS = re.compile(
     r"(?:麻烦|辛苦|谢谢|多谢|感谢|感恩|唔该|(?:真的)?会谢)(?:你|您|你们|晒)?(?:领导|同志|老师|师傅|工作人员)?"
     r"(?:了|啦|哈)?"
@@ -501,13 +507,22 @@ def confirms(text: str) -> bool:
     )
 
 
-def agrees(text: str) -> bool:
+def agrees(text: str, told: Sequence[str] = ()) -> bool:
     """Whether the message only agrees, politely or not, or asks for what it agrees to be
-    filed (对，没有问题，麻烦你们了; 嗯嗯 好的; 对 就这个号 你给记上)."""
+    filed (对，没有问题，麻烦你们了; 嗯嗯 好的; 对 就这个号 你给记上), saying again at most what
+    the read-back ``told`` (是的，就是华信旅行社，麻烦您了)."""
     clauses = _clauses(text)
     return any(AGREEING.fullmatch(c) for c in clauses) and all(
-        AGREEING.fullmatch(c) or COURTEOUS.fullmatch(c) or PROCEED.fullmatch(c) for c in clauses
+        AGREEING.fullmatch(c) or COURTEOUS.fullmatch(c) or PROCEED.fullmatch(c) or restates(c, told)
+        for c in clauses
     )
+
+
+def restates(clause: str, told: Sequence[str]) -> bool:
+    """就是华信旅行社 said of a read-back that files 华信旅行社: a value shown, said again."""
+    said = re.sub(r"^(?:就|对)?是", "", clause)
+    shown = [value.replace("（", "").replace("）", "") for value in told]
+    return len(said) >= 2 and any(said in value for value in shown)
 
 
 def taken_back(text: str) -> list[str]:

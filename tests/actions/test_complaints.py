@@ -248,6 +248,15 @@ def test_a_grievance_sent_as_a_status_question_starts_the_complaint(services: Se
     assert ActionComplaintStatus().run(CollectingDispatcher(), tracker, DOMAIN) == [
         FollowupAction("complaint_form")
     ]
+    # unseen31 #2: a relative's complaint, in traditional characters, of a manager's rudeness.
+    told = (
+        "您好，我替我爸媽投訴。他們昨天晚上十點左右回溪畔雅居酒店，房卡消磁打不開門，"
+        "去前台找值班的劉經理，劉經理不但不處理，還當著其他客人的面說老人家自己弄壞的"
+    )
+    tracker.latest_message = {"text": told, "intent": {"name": "complaint_status"}, "entities": []}
+    assert ActionComplaintStatus().run(CollectingDispatcher(), tracker, DOMAIN) == [
+        FollowupAction("complaint_form")
+    ]
     # A complaint made before, asked after at length, is a status question.
     asked_long = "我之前要投诉的那个事情，到现在都没人联系我，到底有没有人管啊，单号找不到了"
     tracker.latest_message = {"text": asked_long, "intent": {"name": "complaint_status"}}
@@ -365,6 +374,22 @@ def test_a_no_that_corrects_a_field_shows_the_summary_again() -> None:
     dispatcher = CollectingDispatcher()
     ActionAskConfirmation().run(dispatcher, tracker, DOMAIN)
     assert "要修改的内容" in dispatcher.messages[0]["text"]
+
+
+def test_a_read_back_answered_with_neither_yes_nor_a_change_says_how_to_answer() -> None:
+    tracker = saved_tracker("complaint_first_message")
+    tracker.slots["requested_slot"] = "confirmation"
+    tracker.latest_message = {"text": "嗯……我再想想", "intent": {"name": "chitchat"}}
+    asked = {"event": "slot", "name": "requested_slot", "value": "confirmation"}
+    tracker.events = [asked, {"event": "user", "text": "嗯……我再想想"}, asked]
+    dispatcher = CollectingDispatcher()
+    ActionAskConfirmation().run(dispatcher, tracker, DOMAIN)
+    assert "回复“确认”" in dispatcher.messages[0]["text"]
+    assert "请核对" in dispatcher.messages[1]["text"]
+    tracker.events = [{"event": "user", "text": "我要投诉"}, asked]  # shown the first time
+    dispatcher = CollectingDispatcher()
+    ActionAskConfirmation().run(dispatcher, tracker, DOMAIN)
+    assert [m["text"][:4] for m in dispatcher.messages] == ["请核对您"]
 
 
 async def test_a_known_business_is_not_cut_short_by_a_later_mention() -> None:
@@ -1038,6 +1063,10 @@ async def test_a_stop_is_a_landmark_and_a_desk_refines_its_place() -> None:
 async def test_agreement_at_the_read_back_confirms_and_a_desk_refines_a_bare_business() -> None:
     said = {"text": "对，没有问题，麻烦你们了。", "intent": {"name": "thank"}}
     assert (await validated(said, requested_slot="confirmation"))["confirmation"] is True
+    # unseen31 #13: the corrected agency said again with the yes.
+    again = {"text": "是的，就是华信旅行社，麻烦您了。", "intent": {"name": "thank"}}
+    slots = await validated(again, target="华信旅行社", requested_slot="confirmation")
+    assert slots["confirmation"] is True
     slots = await validated(
         {"text": "我就去天池观光车售票处说回程不坐了，售票员说不退", "intent": {"name": "inform"}},
         target="天池观光车",

@@ -1299,6 +1299,45 @@ def test_agreeing_and_asking_for_it_to_be_filed(text: str, agreed: bool) -> None
 
 
 @pytest.mark.parametrize(
+    ("text", "agreed"),
+    [
+        # unseen31: formal letters and tourists writing Chinese as a second language.
+        ("以上情况属实，请予受理。", True),
+        ("无误，请予受理。", True),
+        ("是的，请受理，谢谢。", True),
+        ("对，是这样，谢谢你。", True),
+        ("对，现在都对了，谢谢您。", True),
+        ("對，這樣就對了，請幫我們送出。", True),
+        ("对了，还有一件事", False),  # by the way
+        ("以上情况属实，但是时间不对", False),
+    ],
+)
+def test_formal_and_plain_agreement(text: str, agreed: bool) -> None:
+    assert intake.agrees(to_simplified(text)) is agreed
+
+
+def test_agreeing_may_say_again_what_the_read_back_shows() -> None:
+    said = "是的，就是华信旅行社，麻烦您了。"
+    assert intake.agrees(said, ["华信旅行社（导游）", "上周四晚上"])
+    assert not intake.agrees(said, ["华夏旅行社（导游）", "上周四晚上"])  # not what it shows
+
+
+@pytest.mark.parametrize(
+    ("text", "stated"),
+    [
+        ("您好，我替我爸妈投诉。我爸妈这周在云溪自由行", True),
+        ("我想帮我妈投诉一下那家民宿", True),
+        ("特此投诉，望贵局彻查", True),
+        ("帮我查一下投诉到哪了", False),
+        ("不想替他投诉，就问问", False),
+        ("替他们投诉的话怎么弄", False),
+    ],
+)
+def test_a_complaint_made_for_someone_else_is_stated(text: str, stated: bool) -> None:
+    assert intake.states_complaint(text) is stated
+
+
+@pytest.mark.parametrize(
     ("text", "businesses", "target"),
     [
         (
