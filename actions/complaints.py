@@ -60,6 +60,7 @@ CANTONESE_NOT = re.compile("唔[系係]")
 # The guide as speech recognition and hurried typing write them: 导有, 导由 (not 引导有序, nor
 # 陈导有点凶: 陈导 is the guide).
 MISHEARD_GUIDE = re.compile(f"(?<![引指领督教开辅主报倡疏向误{intake.SURNAMES}])导[有由友]")
+MISTYPED_COMPLAINT = re.compile("投述|头诉|投拆")  # 我要投述一个出租车司机
 
 
 def _entities(tracker: Tracker, entity: str) -> list[str]:
@@ -130,7 +131,7 @@ def _message(tracker: Tracker, *, as_written: bool = False) -> str:
 def _said(tracker: Tracker) -> str:
     """The latest message in simplified characters, with names misheard or mistyped as they
     sound written as the name (龙谭瀑布 → 龙潭瀑布, as the knowledge base reads queries; 导有 →
-    导游)."""
+    导游; 投述 → 投诉)."""
     return _read(_message(tracker))
 
 
@@ -138,7 +139,7 @@ def _said(tracker: Tracker) -> str:
 def _read(text: str) -> str:
     """Every extractor of a turn reads the same message: its pinyin is worked out once."""
     mandarin = CANTONESE_NOT.sub("不是", to_simplified(text).translate(PARTICLES))
-    mandarin = MISHEARD_GUIDE.sub("导游", mandarin)
+    mandarin = MISTYPED_COMPLAINT.sub("投诉", MISHEARD_GUIDE.sub("导游", mandarin))
     return default_matcher().canonicalize(mandarin)
 
 
@@ -640,6 +641,8 @@ class ValidateComplaintForm(FormValidationAction):
             business
             for business in [*_names(tracker, "business"), *named]
             if not AGENCY_OR_PERSON.search(business)
+            and not intake.is_person(business)  # 叫他赵师傅, 叫张伟: whom, not where
+            and not intake.is_full_name(business)
             and not intake.PLATE.match(business)
             and not any(business in p and business != p for p in known)  # 汽车客运 of 汽车客运总站
         ]  # nor is a vehicle (云A3T827出租车)

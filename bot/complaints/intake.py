@@ -120,6 +120,7 @@ LEADING_WORDS = re.compile(
     r"|里厢个?|里头|里边"  # 古镇里厢个悦来客栈 (Shanghainese: the inn in the old town)
     r"|人家(?=[\u4e00-\u9fff])"  # 人家大酒店那边: that hotel (山水人家 keeps its name)
     r"|[拉带进回说坐乘玩]|要找|去找|归$"  # 拉回酒店: no hotel; 要找游船公司, 版权就归店里
+    r"|随(?![缘意心和])"  # 本月随夕阳红老年旅行社出游 (随缘客栈 keeps its name)
     r"|[写印标]着|写的是"  # 车门上写着顺达出租车公司
     r"|结果|但是|可是|不过"  # 结果门店的销售小陈
     r"|[的在是住去到被给了和把叫]|跟(?!拍)"  # 跟拍工作室
@@ -155,6 +156,7 @@ SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭林罗梁宋郑谢韩唐冯董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁何高肖闫"
     "魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段"
     "钱汤尹黎易常武乔贺赖龚文庞樊兰殷施陶洪翟安颜倪严牛温芦季俞章鲁葛伍韦申尤毕聂焦鲍"
+    "凌祝包柳齐岳储邢裴苗柴"
 )
 # 小蒋, 老周, 阿凯; not 小伙, 老人, 小孩, 老是, 小声.
 NICK = (
@@ -175,6 +177,8 @@ PERSON = re.compile(  # …and by the number on the badge: 0357号司机
     f"\\d{{2,6}}号{STAFF}|{STAFF}(?:{NICK}|{ENGLISH_ALONE})|{STAFF}{SIBLING}(?![姐哥])|姓[\u4e00-\u9fff]的?{STAFF}"
     f"|(?:(?:出租车|网约车|大巴|观光车)?{STAFF}|{WORD_START})[{SURNAMES}]{TITLE}"
 )
+SAID_ALONE = r"([\u4e00-\u9fff]{2,3}?)(?=[，。,.！!？?\s]|$)"  # a name with a pause after it
+FULL_NAME_CALLED = re.compile(f"(?:叫|名字是)(?:做)?{SAID_ALONE}")  # 叫张伟, 名字是周志刚
 STAFF_FULL_NAME = re.compile(f"{STAFF}[{SURNAMES}][\u4e00-\u9fff]{{1,2}}")  # 导游周建平
 # Two characters said alone after 叫, a given name when the tagger reads one (导游叫大伟; not
 # 导游叫排队, 司机叫下车, 服务员叫经理: see staff_called).
@@ -272,6 +276,7 @@ CLEARED = re.compile(
     r"没毛病|挺好|还行|还可以|还将就|倒没|倒是没|没问题|没有问题|正规|很正常|挺实在|都实在|很满意"
     r"|特别好|很好|好得很|没关系|没得关系|无关|(?<![不没])(?:开心|愉快)"
     r"|几好|好耐心|蛮好|可客气|挺客气|很客气|杠好|怪好|可好了"  # Cantonese 几好, Shandong 杠好
+    r"|用心|表扬|热情|周到|耐心|好玩|舒服|尚可|妥当|秀丽"  # a letter: 讲得十分用心，在此一并表扬
 )
 BOOKED = re.compile(
     r"[^，。,.！!？?；;]{0,8}?(?:(?<!退)订了|(?<!退)订的|预订|下单|下的单|报名|报了名|报的|付了?定金)"
@@ -639,7 +644,9 @@ def staff_by_name(text: str) -> list[str]:
     pairs = tagged_words(text)
     followed = [*pairs[2:], ("", "")]
     for (role, _), (name, flag), (after, _) in zip(pairs, pairs[1:], followed, strict=False):
-        if re.fullmatch(STAFF, role) and flag.startswith("nr") and 2 <= len(name) <= 3:
+        # The tagger takes some full names for places: 马建国 (ns).
+        full = len(name) == 3 and name[0] in SURNAMES and flag == "ns"
+        if re.fullmatch(STAFF, role) and (flag.startswith("nr") or full) and 2 <= len(name) <= 3:
             # A given name alone, with a pause after it: 导游大鹏 就是戴眼镜那个 (not 司机师傅).
             alone = len(name) == 2 and bool(WORD_END.match(after)) and name not in NOT_GIVEN_NAMES
             if (name[0] in SURNAMES or alone) and name not in NOT_FULL_NAMES:
@@ -730,6 +737,7 @@ def outright_names(text: str) -> list[str]:
     return [*quoted_names(text), *named]
 
 
+PRETEXT = re.compile(r"为名|为由|为借口|的名义|的理由|的借口")
 FEES = ("费", "价", "钱", "款", "金")  # 补交300块“购物费”, 一半算“违约金”
 TRIPS = re.compile(r"[一二两三四五六七八九十\d]日游$|团$|套餐$|线路$")  # “青峰山+温泉两日游”
 
@@ -744,6 +752,7 @@ def quoted_names(text: str) -> list[str]:
         and not q.group(1)[-1].isdigit()  # a sign's price: 写住“烧鹅38”
         and not q.group(1).endswith(FEES)  # what was charged: 补交300块“购物费”
         and not TRIPS.search(q.group(1))  # what was booked: 报了…旅行社的“青峰山+温泉两日游”
+        and not PRETEXT.match(text, q.end())  # 以“顺路休息”为名
     ]
 
 
@@ -790,7 +799,28 @@ def is_vague(target: str | None) -> bool:
 def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) -> str | None:
     """The business named, with the role in it when one is said (云游国际旅行社的导游). Of
     several, the one told nearest to what went wrong (坐鸿运客运的大巴…金桥旅行社的导游逼着买).
-    ``places`` are the known places in the text: 汽车客运 in 汽车客运总站 is no business."""
+    ``places`` are the known places in the text: 汽车客运 in 汽车客运总站 is no business. A
+    person known by surname and title is filed by the full name the story gives them."""
+    target = _find_target(text, businesses, places)
+    return with_full_name(target, text) if target else target
+
+
+def with_full_name(target: str, text: str) -> str:
+    """金桥旅行社（张导） of a story that says 叫张伟: 金桥旅行社（导游张伟）."""
+    business, bracket, person = target.partition("（")
+    person = person.rstrip("）") if bracket else business
+    titled = re.fullmatch(f"([{SURNAMES}])({TITLE})", person)
+    if not titled:
+        return target
+    said = (m.group(1) for m in FULL_NAME_CALLED.finditer(text))
+    full = next((n for n in said if n[0] == titled.group(1) and is_full_name(n)), None)
+    if full is None:
+        return target
+    named = f"{TITLE_ROLES.get(titled.group(2), titled.group(2))}{full}"
+    return f"{business}（{named}）" if bracket else named
+
+
+def _find_target(text: str, businesses: list[str], places: Sequence[str] = ()) -> str | None:
     # A stop is a landmark, not the business: 天池旁边观光车站那间.
     stops = STOP.sub(lambda stop: " " * len(stop.group(0)), text)
     businesses = [b for b in businesses if b in stops or b not in text]
@@ -858,6 +888,8 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
     # After a business only a person is worth adding (its 导游), not another kind of business;
     # the one said nearest to the business (车和司机都还行…金桥旅行社派的那个导游 → 导游).
     roles = [role for role in (PEOPLE if business else ROLES) if role in rest]
+    # Nor is one praised (博物馆的讲解员小姑娘讲得十分用心，在此一并表扬).
+    roles = [role for role in roles if not is_praised(rest, role)] or roles
     at = told_at
     if business:  # its desk, said with it: 天池观光车售票处
         after = text[at + len(business) :]
@@ -872,13 +904,13 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
     employer = employer_of(text, candidates, held) if held else None
     if business and employer:
         return f"{employer}（{business}）"  # 云裳旅拍 摄影师是Tony老师: the studio's
-    if business and role in PEOPLE and NICKNAME.fullmatch(business):
+    if business and role in PEOPLE and (NICKNAME.fullmatch(business) or is_full_name(business)):
         # 叫小蒋的导游 → 导游小蒋; 大巴司机，大家都叫他老马 → 司机老马; with whom they work for
         # when it is said: 溪语讲解服务部的讲解员 高高瘦瘦的 他们都叫他小吴, 青峰假日旅行社的 导游
-        # 是个戴眼镜的女的 自己说叫小美.
-        calls = re.finditer(f"{role}[^。！？!?]{{0,24}}?{CALLED.pattern}", text)
+        # 是个戴眼镜的女的 自己说叫小美, 导游是金桥旅行社的，叫张伟.
+        calls = re.finditer(f"{role}[^。！？!?]{{0,24}}?(?:{CALLED.pattern}|叫{SAID_ALONE})", text)
         if re.search(f"{business}(?:的|这个|那个)?{role}", text) or any(
-            c.group(1) == business for c in calls
+            business in c.groups() for c in calls
         ):
             employer = (agency if role in EMPLOYERS else None) or employer_of(
                 text, candidates, role
@@ -886,6 +918,7 @@ def find_target(text: str, businesses: list[str], places: Sequence[str] = ()) ->
             return f"{employer}（{role}{business}）" if employer else f"{role}{business}"
     if business and role:  # 华夏旅行社的导游阿梅, 导游叫小雷: the agency's guide, by name
         persons = [p.group(0) for p in PERSON.finditer(rest)] + staff_called(rest)
+        persons += staff_by_name(rest)  # 导游马建国称“时间来不及”
         # 是导游让去的，她姓林，我们都喊她小林，华夏旅行社的: the agency's guide 小林.
         called = [c.group(1) for c in CALLED.finditer(rest) if is_nickname(c.group(1))]
         persons += [f"{role}{name}" for name in called if role in PEOPLE] + staff_surnamed(rest)
@@ -926,6 +959,17 @@ def is_nickname(name: str) -> bool:
     return bool(NICKNAME.fullmatch(name) or BIG_SIBLING.fullmatch(name))
 
 
+def is_full_name(name: str) -> bool:
+    """A person's full name as the tagger reads one: 张伟, 周志刚 (not 张口, 王记, nor a surname
+    and title: 刘导)."""
+    if not re.fullmatch(f"[{SURNAMES}][\u4e00-\u9fff]{{1,2}}", name) or name in NOT_FULL_NAMES:
+        return False
+    if re.fullmatch(f"[{SURNAMES}]{TITLE}", name):
+        return False
+    tagged = tagged_words(name)
+    return len(tagged) == 1 and tagged[0][1] == "nr"
+
+
 def is_person(name: str) -> bool:
     """A person by role and name or by nickname: 黄师傅, 导游小罗, 老马."""
     return bool(PERSON.fullmatch(name) or NICKNAME.fullmatch(name))
@@ -946,7 +990,9 @@ def employs(text: str, business: str, role: str) -> bool:
     """``role`` is said to be ``business``'s: 溪语讲解服务部的讲解员, 鸿运客运的大巴司机, 云裳旅拍
     摄影师是Tony老师."""
     name = re.escape(business)
-    before = f"{name}的[\u4e00-\u9fff]{{0,3}}?{role}"
+    before = (
+        f"{name}的[，,\\s]?[\u4e00-\u9fff]{{0,3}}?{role}|{role}是{name}的"  # 导游是金桥旅行社的
+    )
     said = f"{before}|(?:^|[，,。\\s]){name}\\s+[\u4e00-\u9fff]{{0,3}}?{role}"
     return bool(re.search(said, text))  # not 到了金凤凰玉器店 司机老马…
 
@@ -986,6 +1032,16 @@ def is_cleared(text: str, name: str, others: Sequence[str] = ()) -> bool:
     return bool(sentences) and all(
         CLEARED.search(said_of(s, name, others)) and classify_category(s) in (None, "其他")
         for s in sentences
+    )
+
+
+def is_praised(text: str, role: str) -> bool:
+    """Every sentence that names ``role`` says well of them from there on and of nothing
+    wrong: 云溪博物馆的讲解员小姑娘讲得十分用心，在此一并表扬."""
+    said = [m.group(0) for m in SENTENCE.finditer(text) if role in m.group(0)]
+    return bool(said) and all(
+        CLEARED.search(of := s[s.find(role) :]) and classify_category(of) in (None, "其他")
+        for s in said
     )
 
 

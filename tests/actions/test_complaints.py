@@ -12,6 +12,7 @@ from actions.complaints import (
     ActionComplaintStatus,
     ActionSubmitComplaint,
     ValidateComplaintForm,
+    _read,
     story_before_detail,
     story_before_opening,
 )
@@ -1150,3 +1151,16 @@ async def test_where_in_a_place_said_apart_from_its_name(
     message = {"text": said, "intent": {"name": "inform"}}
     slots = await validated(message, target="翠湖游船公司", place=held, requested_slot="place")
     assert slots["place"] == place
+
+
+async def test_a_person_named_while_the_place_is_asked_is_no_place() -> None:
+    said = "导游是金桥旅行社的，叫张伟，我们叫他张导。"
+    slots = await validated(
+        {"text": said, "intent": {"name": "inform"}}, target="导游", requested_slot="place"
+    )
+    assert slots["target"] == "金桥旅行社（导游张伟）"
+    assert "place" not in slots
+
+
+def test_a_complaint_mistyped_is_read_as_one() -> None:
+    assert "投诉" in _read("我要投述一个出租车司机")

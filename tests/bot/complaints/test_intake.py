@@ -1574,3 +1574,39 @@ def test_a_word_that_turns_the_story_leads_no_name() -> None:
 )
 def test_what_is_no_name_after_a_role(text: str, businesses: list[str], target: str) -> None:
     assert intake.find_target(text, businesses, []) == target
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        # unseen31 #8: the agency said after the role, the full name after 叫.
+        ("导游是金桥旅行社的，叫张伟，我们叫他张导。", "金桥旅行社（导游张伟）"),
+        ("金桥旅行社的导游，叫张伟，我们叫他张导", "金桥旅行社（导游张伟）"),  # the name, not 张导
+        ("导游叫张伟，我们叫他张导", "导游张伟"),
+        ("司机姓王，叫王建国，我们都叫他王师傅", "司机王建国"),
+        # unseen31 #9: the company said with a pause before the role.
+        (
+            "云溪畅行公交公司的，司机胸牌上写着姓赵，乘客都叫他赵师傅。",
+            "云溪畅行公交公司（赵师傅）",
+        ),
+        # unseen31 #22: 随 leads the agency; a full name the tagger reads as a place (马建国).
+        (
+            "本月随夕阳红老年旅行社出游。上周二下午，导游马建国称“时间来不及”，只让大家拍照十分钟",
+            "夕阳红老年旅行社（导游马建国）",
+        ),
+        # unseen31 #0: a pretext in quotes is no name; a guide praised in a letter is not the one.
+        (
+            "参加了山水情国际旅行社组织的纯玩团。云溪博物馆的讲解员小姑娘讲得十分用心，在此一并表扬。"
+            "但上周三下午，导游周志刚以“顺路休息”为名，把全团带进城郊的玉缘坊珠宝城，关上大门",
+            "山水情国际旅行社（导游周志刚）",
+        ),
+    ],
+)
+def test_people_in_letters_and_answers_go_with_their_employer(text: str, target: str) -> None:
+    places = [p for p in ("云溪博物馆",) if p in text]
+    assert intake.find_target(text, [], places) == target
+
+
+def test_a_full_name_is_one_the_tagger_reads() -> None:
+    assert intake.is_full_name("张伟") and intake.is_full_name("周志刚")
+    assert not intake.is_full_name("刘导") and not intake.is_full_name("张口")
