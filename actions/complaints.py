@@ -60,6 +60,8 @@ CANTONESE_NOT = re.compile("唔[系係]")
 # The guide as speech recognition and hurried typing write them: 导有, 导由 (not 引导有序, nor
 # 陈导有点凶: 陈导 is the guide).
 MISHEARD_GUIDE = re.compile(f"(?<![引指领督教开辅主报倡疏向误{intake.SURNAMES}])导[有由友]")
+# Who travelled or helped, whom the NLU may tag as a business (一位好心游客用手机帮我们买的票).
+FELLOW_TOURISTS = re.compile(r"^(?:好心)?(?:游客|乘客|旅客|客人|老人|老伴|同事|朋友)$")
 MISTYPED_COMPLAINT = re.compile("投述|头诉|投拆")  # 我要投述一个出租车司机
 
 
@@ -157,6 +159,7 @@ def _names(tracker: Tracker, kind: str) -> list[str]:
         and entity.get("role") is None  # as get_latest_entity_values reads them
         and entity.get("group") is None
         and not message.startswith("站", int(entity.get("end") or 0))
+        and not FELLOW_TOURISTS.search(str(entity.get("value")))
     ]
     if tagged:
         every = sorted({*known_names("business"), *known_names("place")}, key=len, reverse=True)

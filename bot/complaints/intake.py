@@ -988,12 +988,14 @@ def employer_of(text: str, candidates: Sequence[str], role: str) -> str | None:
 
 def employs(text: str, business: str, role: str) -> bool:
     """``role`` is said to be ``business``'s: 溪语讲解服务部的讲解员, 鸿运客运的大巴司机, 云裳旅拍
-    摄影师是Tony老师."""
+    摄影师是Tony老师, 导游是金桥旅行社的; a driver drives the company's car."""
     name = re.escape(business)
     before = (
         f"{name}的[，,\\s]?[\u4e00-\u9fff]{{0,3}}?{role}|{role}是{name}的"  # 导游是金桥旅行社的
     )
     said = f"{before}|(?:^|[，,。\\s]){name}\\s+[\u4e00-\u9fff]{{0,3}}?{role}"
+    if role == "司机":  # 车是金马出租车公司的，绿色的车，司机姓王: its driver
+        said += f"|车子?是{name}的"
     return bool(re.search(said, text))  # not 到了金凤凰玉器店 司机老马…
 
 

@@ -1164,3 +1164,15 @@ async def test_a_person_named_while_the_place_is_asked_is_no_place() -> None:
 
 def test_a_complaint_mistyped_is_read_as_one() -> None:
     assert "投诉" in _read("我要投述一个出租车司机")
+
+
+async def test_a_fellow_tourist_tagged_as_a_business_is_none() -> None:
+    said = (
+        "我与老伴到观音洞景区售票处买票，售票员说景区只能手机扫码，不收现金。"
+        "最后是一位好心游客用手机帮我们买的票"
+    )
+    entities = [{"entity": "business", "value": "游客"}]
+    slots = await validated(
+        {"text": said, "intent": {"name": "complain"}, "entities": entities}, requested_slot=None
+    )
+    assert slots["target"].startswith("观音洞")

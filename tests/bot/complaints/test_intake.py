@@ -1589,6 +1589,11 @@ def test_what_is_no_name_after_a_role(text: str, businesses: list[str], target: 
             "云溪畅行公交公司的，司机胸牌上写着姓赵，乘客都叫他赵师傅。",
             "云溪畅行公交公司（赵师傅）",
         ),
+        # unseen31 #21: the driver of the company's car.
+        (
+            "我要投诉一个出租车司机。车是金马出租车公司的，绿色的车，司机姓王，叫他王师傅",
+            "金马出租车公司（王师傅）",
+        ),
         # unseen31 #22: 随 leads the agency; a full name the tagger reads as a place (马建国).
         (
             "本月随夕阳红老年旅行社出游。上周二下午，导游马建国称“时间来不及”，只让大家拍照十分钟",
