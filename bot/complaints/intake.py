@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from knowledge_base.text import tagged_words
 
@@ -820,7 +821,43 @@ def with_full_name(target: str, text: str) -> str:
     return f"{business}（{named}）" if bracket else named
 
 
+@dataclass(frozen=True)
+class Story:
+    """What find_target weighs of a story: its text with stops blanked, the known businesses
+    and the places it tells of, who may be complained of, who was said to be fine, whom the
+    tourist says they complain of, and where the grievance is told."""
+
+    text: str
+    businesses: list[str]
+    places: list[str]
+    candidates: list[str]
+    cleared: list[str]
+    complained: str | None
+    cue: int | None
+
+
 def _find_target(text: str, businesses: list[str], places: Sequence[str] = ()) -> str | None:
+    story = _story(text, businesses, places)
+    business, told_at = _business_of(story)
+    rest = story.text
+    for blanked in [business] if business else story.cleared:  # nor is what was fine a role
+        rest = rest.replace(blanked, " " * len(blanked))
+    role = _role_of_target(story, rest, business, told_at)
+    if business:
+        return _with_person(story, rest, business, role)
+    if role in PLACE_ROLES and story.places:
+        # 就是青峰山景区嘛, 观音洞的工作人员: the place is whom it concerns.
+        at = rest.find(role)
+        place = min(story.places, key=lambda p: (abs(story.text.find(p) - at), -len(p)))
+        return place if place.endswith(role) else f"{place}（{role}）"
+    if role is None and story.places and classify_category(story.text) in FACILITIES:
+        # 龙潭瀑布那个景区…那段栈道 有好几根护栏都松了: a place's railings or toilets are the
+        # place's to mend, whom no one else is named for.
+        return min(story.places, key=lambda p: abs(story.text.find(p) - (story.cue or 0)))
+    return role
+
+
+def _story(text: str, businesses: list[str], places: Sequence[str]) -> Story:
     # A stop is a landmark, not the business: 天池旁边观光车站那间.
     stops = STOP.sub(lambda stop: " " * len(stop.group(0)), text)
     businesses = [b for b in businesses if b in stops or b not in text]
@@ -834,8 +871,26 @@ def _find_target(text: str, businesses: list[str], places: Sequence[str] = ()) -
     # Where it happened, not 博物馆 in 云溪博物馆 nor a place only planned (打算去观音洞).
     places = [p for p in places if not any(p in q and p != q for q in places)]
     places = [p for p in places if not planned(p, text)] or places
-    # Known names the tourist said, then unknown names; a known name inside an unknown one is
-    # its fragment, and a synonym the tourist never said (游船 → 翠湖游船公司) gives way to one.
+    candidates = _said_names(text, businesses, named)
+    # Who runs it or sent them is whom the case officer writes to: 经营的是青竹漂流公司,
+    # 讲解员是云溪文博讲解服务中心派的, 是通达旅游专线的车.
+    operators = [c for c in candidates if c in text and operated_by(text, c)]
+    complained = operators[0] if operators else complained_of(text, candidates, places)
+    # Where the tourists stayed is the setting, unless it is all the story names.
+    # One said to be fine is no target even then, when there is a place to file it under
+    # (中午在龙潭农家乐吃的饭，那个都还可以…护栏整个是松的: the place's railings, see FACILITIES).
+    cleared = [c for c in candidates if is_cleared(text, c, [*candidates, *places])]
+    settings = [c for c in candidates if is_setting(text, c)] + cleared
+    kept = [c for c in candidates if c not in settings] or [
+        c for c in candidates if c not in cleared
+    ]
+    candidates = kept or ([] if places else candidates)
+    return Story(text, businesses, places, candidates, cleared, complained, cue_position(text))
+
+
+def _said_names(text: str, businesses: list[str], named: list[str]) -> list[str]:
+    """Known names the tourist said, then unknown names; a known name inside an unknown one is
+    its fragment, and a synonym the tourist never said (游船 → 翠湖游船公司) gives way to one."""
     said = [b for b in businesses if b in text and not any(b in n and b != n for n in named)]
     said = [
         b
@@ -854,95 +909,96 @@ def _find_target(text: str, businesses: list[str], places: Sequence[str] = ()) -
         for c in candidates
         if c != name and re.search(f'{re.escape(name)}[”」』"]?的{re.escape(c)}', text)
     }
-    candidates = [c for c in candidates if c not in described] or candidates
-    # Who runs it or sent them is whom the case officer writes to: 经营的是青竹漂流公司,
-    # 讲解员是云溪文博讲解服务中心派的, 是通达旅游专线的车.
-    operators = [c for c in candidates if c in text and operated_by(text, c)]
-    complained = operators[0] if operators else complained_of(text, candidates, places)
-    # Where the tourists stayed is the setting, unless it is all the story names.
-    # One said to be fine is no target even then, when there is a place to file it under
-    # (中午在龙潭农家乐吃的饭，那个都还可以…护栏整个是松的: the place's railings, see FACILITIES).
-    cleared = [c for c in candidates if is_cleared(text, c, [*candidates, *places])]
-    settings = [c for c in candidates if is_setting(text, c)] + cleared
-    kept = [c for c in candidates if c not in settings] or [
-        c for c in candidates if c not in cleared
-    ]
-    candidates = kept or ([] if places else candidates)
-    cue = cue_position(text)
+    return [c for c in candidates if c not in described] or candidates
+
+
+def _business_of(story: Story) -> tuple[str | None, int]:
+    """The business complained of, or the one told nearest to what went wrong, with its desk
+    (天池观光车售票处), and where the story tells it."""
+    text, businesses = story.text, story.businesses
     # A market gives way to a shop or stall in it: 店叫张记竹筒饭 老街小吃城进门左手边第三家.
-    shops = [c for c in candidates if not c.endswith(MARKETS)] or candidates
-    if complained:
-        business: str | None = complained  # 投诉雲溪假日旅行社, whatever else the story names
+    shops = [c for c in story.candidates if not c.endswith(MARKETS)] or story.candidates
+    cue = story.cue
+    if story.complained:
+        business: str | None = story.complained  # 投诉雲溪假日旅行社, whatever else is named
     elif shops and cue is not None:
         business = min(shops, key=lambda c: abs(text.find(c) - cue) if c in text else len(text))
     else:
         business = shops[0] if shops else None
     if business:  # a name said short of one we know: 投诉青峰山索道 is 青峰山索道公司
         business = next((b for b in businesses if b.startswith(business)), business)
-    desk = desk_at(text, places, business)
-    told_at = desk.end() if desk else text.find(business) if business else 0
-    business = desk.group(1) + desk.group(2) if desk else business
-    rest = text
-    for blanked in [business] if business else cleared:  # nor is what was fine a role
-        rest = rest.replace(blanked, " " * len(blanked))
-    # After a business only a person is worth adding (its 导游), not another kind of business;
-    # the one said nearest to the business (车和司机都还行…金桥旅行社派的那个导游 → 导游).
+    desk = desk_at(text, story.places, business)
+    if desk:
+        return desk.group(1) + desk.group(2), desk.end()
+    return business, text.find(business) if business else 0
+
+
+def _role_of_target(story: Story, rest: str, business: str | None, at: int) -> str | None:
+    """After a business only a person is worth adding (its 导游), not another kind of business;
+    the one said nearest to the business (车和司机都还行…金桥旅行社派的那个导游 → 导游)."""
     roles = [role for role in (PEOPLE if business else ROLES) if role in rest]
     # Nor is one praised (博物馆的讲解员小姑娘讲得十分用心，在此一并表扬).
     roles = [role for role in roles if not is_praised(rest, role)] or roles
-    at = told_at
     if business:  # its desk, said with it: 天池观光车售票处
-        after = text[at + len(business) :]
+        after = story.text[at + len(business) :]
         roles = [c for c in COUNTERS if after.startswith(c)] or roles
     role = min(roles, key=lambda r: abs(rest.index(r) - at)) if roles else None
     if business and role and (role in business or PERSON.fullmatch(business)):
-        role = None  # 鲍导游, 韦导 are a 导游 already
+        return None  # 鲍导游, 韦导 are a 导游 already
+    return role
+
+
+def _with_person(story: Story, rest: str, business: str, role: str | None) -> str:
+    """The business with the person in ``role``, by name when the story gives one, or a person
+    with whom they work for."""
+    text, candidates = story.text, story.candidates
     agency = next((c for c in candidates if any(kind in c for kind in AGENCIES)), None)
-    if business and agency and is_guide(business):
+    if agency and is_guide(business):
         return f"{agency}（{business}）"  # 是乐途旅行社的团 导游姓秦: the agency's guide
-    held = role_of(business) if business else None
+    held = role_of(business)
     employer = employer_of(text, candidates, held) if held else None
-    if business and employer:
+    if employer:
         return f"{employer}（{business}）"  # 云裳旅拍 摄影师是Tony老师: the studio's
-    if business and role in PEOPLE and (NICKNAME.fullmatch(business) or is_full_name(business)):
-        # 叫小蒋的导游 → 导游小蒋; 大巴司机，大家都叫他老马 → 司机老马; with whom they work for
-        # when it is said: 溪语讲解服务部的讲解员 高高瘦瘦的 他们都叫他小吴, 青峰假日旅行社的 导游
-        # 是个戴眼镜的女的 自己说叫小美, 导游是金桥旅行社的，叫张伟.
-        calls = re.finditer(f"{role}[^。！？!?]{{0,24}}?(?:{CALLED.pattern}|叫{SAID_ALONE})", text)
-        if re.search(f"{business}(?:的|这个|那个)?{role}", text) or any(
-            business in c.groups() for c in calls
-        ):
-            employer = (agency if role in EMPLOYERS else None) or employer_of(
-                text, candidates, role
-            )
-            return f"{employer}（{role}{business}）" if employer else f"{role}{business}"
-    if business and role:  # 华夏旅行社的导游阿梅, 导游叫小雷: the agency's guide, by name
-        persons = [p.group(0) for p in PERSON.finditer(rest)] + staff_called(rest)
-        persons += staff_by_name(rest)  # 导游马建国称“时间来不及”
-        # 是导游让去的，她姓林，我们都喊她小林，华夏旅行社的: the agency's guide 小林.
-        called = [c.group(1) for c in CALLED.finditer(rest) if is_nickname(c.group(1))]
-        persons += [f"{role}{name}" for name in called if role in PEOPLE] + staff_surnamed(rest)
-        # 导游…俺们都管她叫刘导: 刘导 is the guide, named by title.
-        role = next(
-            (p for p in persons if p.startswith(role) or p.endswith(role) or role_of(p) == role),
-            role,
-        )
+    if role in PEOPLE and (NICKNAME.fullmatch(business) or is_full_name(business)):
+        called = _called_in_role(story, business, role, agency)
+        if called:
+            return called
+    if role:  # 华夏旅行社的导游阿梅, 导游叫小雷: the agency's guide, by name
+        role = _named_in_role(rest, role)
         # 报了华夏旅行社的一日游…导游小邓把我们全团拉到金凤凰玉器店: the guide's agency, not the
         # shop the guide took them to, unless the tourist complains of the shop.
         guide = next((g for g in EMPLOYERS if g in role), None)  # every employer is an agency
-        if guide and agency and not complained and not same_trade(guide, business):
+        if guide and agency and not story.complained and not same_trade(guide, business):
             business = agency
-    if business:
-        return f"{business}（{role}）" if role else business
-    if role in PLACE_ROLES and places:
-        # 就是青峰山景区嘛, 观音洞的工作人员: the place is whom it concerns.
-        place = min(places, key=lambda p: (abs(text.find(p) - rest.find(role)), -len(p)))
-        return place if place.endswith(role) else f"{place}（{role}）"
-    if role is None and places and classify_category(text) in FACILITIES:
-        # 龙潭瀑布那个景区…那段栈道 有好几根护栏都松了: a place's railings or toilets are the
-        # place's to mend, whom no one else is named for.
-        return min(places, key=lambda p: abs(text.find(p) - (cue or 0)))
-    return role
+    return f"{business}（{role}）" if role else business
+
+
+def _called_in_role(story: Story, name: str, role: str, agency: str | None) -> str | None:
+    """叫小蒋的导游 → 导游小蒋; 大巴司机，大家都叫他老马 → 司机老马; with whom they work for when
+    it is said: 溪语讲解服务部的讲解员 高高瘦瘦的 他们都叫他小吴, 青峰假日旅行社的 导游是个戴眼镜
+    的女的 自己说叫小美, 导游是金桥旅行社的，叫张伟 (None when ``name`` is not said of them)."""
+    text = story.text
+    calls = re.finditer(f"{role}[^。！？!?]{{0,24}}?(?:{CALLED.pattern}|叫{SAID_ALONE})", text)
+    if not re.search(f"{name}(?:的|这个|那个)?{role}", text) and not any(
+        name in c.groups() for c in calls
+    ):
+        return None
+    employer = (agency if role in EMPLOYERS else None) or employer_of(text, story.candidates, role)
+    return f"{employer}（{role}{name}）" if employer else f"{role}{name}"
+
+
+def _named_in_role(rest: str, role: str) -> str:
+    """The person the story names in ``role``, or the role alone."""
+    persons = [p.group(0) for p in PERSON.finditer(rest)] + staff_called(rest)
+    persons += staff_by_name(rest)  # 导游马建国称“时间来不及”
+    # 是导游让去的，她姓林，我们都喊她小林，华夏旅行社的: the agency's guide 小林.
+    called = [c.group(1) for c in CALLED.finditer(rest) if is_nickname(c.group(1))]
+    persons += [f"{role}{name}" for name in called if role in PEOPLE] + staff_surnamed(rest)
+    # 导游…俺们都管她叫刘导: 刘导 is the guide, named by title.
+    return next(
+        (p for p in persons if p.startswith(role) or p.endswith(role) or role_of(p) == role),
+        role,
+    )
 
 
 def role_of(person: str) -> str | None:
