@@ -785,7 +785,7 @@ class ActionAskConfirmation(Action):
                 text="抱歉，我没能确定您的意思。信息无误请回复“确认”；需要修改请直接说要改的内容，"
                 "例如“时间是昨天下午”。"
             )
-        slots = {name: tracker.get_slot(name) for name in FORM_SLOTS}
+        slots = _as_filed({name: tracker.get_slot(name) for name in FORM_SLOTS})
         dispatcher.utter_message(
             text=intake.summary(slots),
             buttons=[
@@ -794,6 +794,20 @@ class ActionAskConfirmation(Action):
             ],
         )
         return []
+
+
+def _as_filed(slots: dict[str, Any]) -> dict[str, Any]:
+    """The fields as the work order files them: the place with the shop, restaurant or lodging
+    where it happened, which the case officer visits (云溪古镇（聚宝斋银饰店）; see
+    intake.premise_in); the read-back shows the same."""
+    place, story = str(slots.get("place") or ""), _read(str(slots.get("description") or ""))
+    businesses = [name for name in known_names("business") if name in story]
+    places = [name for name in known_names("place") if name in story]
+    premise = intake.premise_in(story, slots.get("target"), businesses, places)
+    if not premise or premise in place or "（" in place:
+        return slots
+    filed = premise if place in ("", UNNAMED) or place in premise else f"{place}（{premise}）"
+    return {**slots, "place": filed}
 
 
 def _changed_by_latest_message(tracker: Tracker) -> bool:
@@ -813,7 +827,7 @@ class ActionSubmitComplaint(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        slots = {name: tracker.get_slot(name) or "" for name in FORM_SLOTS[:-1]}
+        slots = _as_filed({name: tracker.get_slot(name) or "" for name in FORM_SLOTS[:-1]})
         draft = ComplaintDraft(
             channel=channel_of(tracker.latest_message), sender=tracker.sender_id, **slots
         )

@@ -102,6 +102,7 @@ KIND = "|".join(  # longest first: 玉器店 before 店
 GENERIC = (
     "旅游", "观光", "游客", "当地", "本地", "景区", "公共", "收费", "免费", "正规",
     "什么", "哪个", "哪家", "这种", "那种", "任何", "所有", "每家",
+    "木板", "木头", "木制", "水泥", "石板",  # 木板栈道 is what it is made of
 )  # fmt: skip
 NAME_LIKE = ("山居", "山庄", "山房", "小筑", "人家", "酒家", "茶庄", "客栈", "酒楼")
 WORD_END = re.compile(r"[^\u4e00-\u9fff]|的|$")
@@ -111,7 +112,7 @@ KIND_AT_END = re.compile(f"(?:{KIND})$")  # 导游服务中心 is no guide's nam
 PRONOUN = re.compile(r"[我你您他她它佢侬俺咱]|伊拉|阿拉")  # no business is called by one
 MATTER = re.compile(r"(?:事|事情|情况|问题)$")
 COUNTED_PERSON = re.compile(r"^[一这那][个位名]?")  # 一工作人员, 那个导游
-COUNTED = re.compile(r"[一两二三四五六七八九十几\d]+[张个家间位条次趟些件份]")
+COUNTED = re.compile(r"[一两二三四五六七八九十几\d]+[张个家间位条次趟些件份层]")
 NAMED = re.compile(  # kinds may follow each other: 汤泉山庄酒店, 畅行旅游客运公司
     r"([\u4e00-\u9fff]{2,8}?)((?:" + KIND + ")+)"
 )
@@ -124,6 +125,7 @@ LEADING_WORDS = re.compile(
     r"|随(?![缘意心和])"  # 本月随夕阳红老年旅行社出游 (随缘客栈 keeps its name)
     r"|[写印标]着|写的是"  # 车门上写着顺达出租车公司
     r"|结果|但是|可是|不过"  # 结果门店的销售小陈
+    r"|贵局|督促|敦促|责令|恳请|希望|要求"  # a letter's plea: 恳请贵局督促景区尽快整改
     r"|[的在是住去到被给了和把叫]|跟(?!拍)"  # 跟拍工作室
 )
 QUOTED = re.compile(r"[“「『\"]([^”」』\"]{2,20})[”」』\"]")
@@ -277,7 +279,8 @@ CLEARED = re.compile(
     r"没毛病|挺好|还行|还可以|还将就|倒没|倒是没|没问题|没有问题|正规|很正常|挺实在|都实在|很满意"
     r"|特别好|很好|好得很|没关系|没得关系|无关|(?<![不没])(?:开心|愉快)"
     r"|几好|好耐心|蛮好|可客气|挺客气|很客气|杠好|怪好|可好了"  # Cantonese 几好, Shandong 杠好
-    r"|用心|表扬|热情|周到|耐心|好玩|舒服|尚可|妥当|秀丽"  # a letter: 讲得十分用心，在此一并表扬
+    # A letter's praise: 讲得十分用心，在此一并表扬; 味道不错，老板也实在.
+    r"|用心|表扬|热情|周到|耐心|好玩|舒服|尚可|妥当|秀丽|不错(?!过)|[也很挺蛮]实在"
 )
 BOOKED = re.compile(
     r"[^，。,.！!？?；;]{0,8}?(?:(?<!退)订了|(?<!退)订的|预订|下单|下的单|报名|报了名|报的|付了?定金)"
@@ -716,6 +719,7 @@ def complained_of(text: str, candidates: Sequence[str], places: Sequence[str] = 
             and not NOT_A_NAME.search(thing)
             and not MATTER.search(whole)  # 反映一单好危险嘅事: a matter, not whom
             and not KIND_FIRST.match(thing)  # 旅行社不按合同走: a kind and what it did
+            and not TIME.search(thing)  # 要反映的是前天上午十点左右…: when, not whom
         ):
             return at_place + thing if at_place and joined else thing  # 望月楼二层茶座
         if at_place and not candidates:
@@ -1067,6 +1071,52 @@ def desk_at(text: str, places: Sequence[str], business: str | None) -> re.Match[
         if said and business in (None, said.group(2)):
             return said
     return None
+
+
+# Businesses that are no premises the tourists were in: companies, vehicles, boats and trails.
+NOT_PREMISES = re.compile(
+    "(?:公司|车队|客运|专线|车行|租车|出租车|漂流|游船|索道|飞索|滑索|筏队|船队|漂流队|旅行团"
+    "|马队|画舫|游艇|管理处|中心|景区|栈道|滑道|吊桥|摊|旅拍|停车场)$"
+)
+
+
+def premise_in(
+    text: str, target: str | None, businesses: Sequence[str] = (), places: Sequence[str] = ()
+) -> str | None:
+    """The shop, restaurant or lodging where it happened, which the case officer visits: the
+    business complained of when it is one (聚宝斋银饰店（店员）), or the one a guide took the
+    tourists to (导游周志刚…把全团带进城郊的玉缘坊珠宝城), named nearest to what went wrong and
+    neither a setting nor cleared; ``businesses`` and ``places`` are the known ones the text
+    names. None for a driver, a boat or a place complained of."""
+
+    def is_premise(name: str) -> bool:
+        return bool(
+            KIND_AT_END.search(name)
+            and not NOT_PREMISES.search(name)
+            and not any(agency in name for agency in AGENCIES)
+            and not is_person(name)
+            and not is_vague(name)
+            and not PLATE.match(name)
+            and not any(name in place for place in places)
+        )
+
+    business, _, person = (target or "").partition("（")
+    if is_premise(business):
+        return business if business in text else None
+    if not (any(agency in business for agency in AGENCIES) or is_guide(business)):
+        if not re.match("导游|领队", person or business):
+            return None
+    said = _said_names(text, list(businesses), named_businesses(text))  # 一个叫“一品茗茶庄”的茶叶店
+    names = [n for n in said if is_premise(n)]
+    kept = [
+        n
+        for n in names
+        if not is_setting(text, n) and not is_cleared(text, n, names) and not planned(n, text)
+    ]
+    if not kept:
+        return None
+    cue = cue_position(text)
+    return min(kept, key=lambda n: abs(text.find(n) - cue)) if cue is not None else kept[0]
 
 
 def came_from(text: str, place: str) -> bool:

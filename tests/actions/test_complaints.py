@@ -16,6 +16,7 @@ from actions.complaints import (
     story_before_detail,
     story_before_opening,
 )
+from bot.complaints.queue import Filters
 from bot.services import Services
 from tests.actions.conftest import DOMAIN, saved_tracker
 
@@ -99,6 +100,20 @@ def test_an_order_confirmed_at_its_read_back_gives_only_the_number(services: Ser
     dispatcher = CollectingDispatcher()
     ActionSubmitComplaint().run(dispatcher, saved_tracker("complaint_confirmed"), DOMAIN)
     assert dispatcher.messages[0]["text"].startswith("您的投诉已受理，投诉单号：TS")
+
+
+def test_the_order_and_its_read_back_file_the_shop_a_guide_took_them_to(
+    services: Services,
+) -> None:
+    tracker = saved_tracker("complaint_confirmed")
+    tracker.slots["description"] = "导游把我们拉进古镇一家叫“金凤凰玉器店”的店，关上门不买不让走"
+    dispatcher = CollectingDispatcher()
+    ActionAskConfirmation().run(dispatcher, tracker, DOMAIN)
+    assert "发生地点：云溪古镇（金凤凰玉器店）" in dispatcher.messages[0]["text"]
+    ActionSubmitComplaint().run(CollectingDispatcher(), tracker, DOMAIN)
+    [filed] = services.queue.find(Filters())
+    assert filed.complaint.place == "云溪古镇（金凤凰玉器店）"
+    assert tracker.slots["place"] == "云溪古镇"  # what the tourist may still correct
 
 
 def test_status_by_number(services: Services) -> None:

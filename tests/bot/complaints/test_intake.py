@@ -1615,3 +1615,37 @@ def test_people_in_letters_and_answers_go_with_their_employer(text: str, target:
 def test_a_full_name_is_one_the_tagger_reads() -> None:
     assert intake.is_full_name("张伟") and intake.is_full_name("周志刚")
     assert not intake.is_full_name("刘导") and not intake.is_full_name("张口")
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "premise"),
+    [
+        # The business complained of, when it is one the tourists were in.
+        ("在古镇聚宝斋银饰店买的银镯子是假的", "聚宝斋银饰店（店员）", "聚宝斋银饰店"),
+        # Where a guide took them, not where they stayed nor a trip praised (unseen30 #0).
+        (
+            "住的云溪大酒店挺好。导游阿杰把我们拉进一个叫“一品茗茶庄”的茶叶店，门一关说不买不准走",
+            "华夏旅行社（导游阿杰）",
+            "一品茗茶庄",
+        ),
+        ("导游说时间来不及，大家在四层楼高的观景台拍照十分钟就返程", "夕阳红旅行社", None),
+        # No premise for a driver, a boat or a photo studio (the shoot was at 望月楼).
+        ("司机到了悦来客栈门口要两百块", "金马出租车公司（王师傅）", None),
+        ("在望月楼拍的，云裳旅拍的摄影师态度很差", "云裳旅拍（摄影师）", None),
+    ],
+)
+def test_the_premise_where_it_happened(text: str, target: str, premise: str | None) -> None:
+    known = [b for b in ("云溪大酒店", "悦来客栈") if b in text]
+    assert intake.premise_in(text, target, known, ["古镇", "望月楼"]) == premise
+
+
+def test_a_letter_about_railings_concerns_the_scenic_area() -> None:
+    """unseen31 #3: a time is no name (要反映的是前天上午十点左右), nor is a plea (恳请贵局督促
+    景区), nor what a boardwalk is made of (木板栈道); the farm restaurant praised (味道不错，老板
+    也实在) is none of it."""
+    text = (
+        "中午在龙潭农家乐吃的土鸡，味道不错，老板也实在，这里不提。要反映的是前天上午十点左右，"
+        "在龙潭瀑布观瀑台往下第二段台阶处，护栏有一整段已经松动，木板栈道还有两块烂了洞。"
+        "现场没有任何警示牌，也没看见工作人员。特此反映，恳请贵局督促景区尽快整改。"
+    )
+    assert intake.find_target(text, ["龙潭农家乐"], ["龙潭瀑布"]) == "龙潭瀑布（工作人员）"
