@@ -120,7 +120,8 @@ class ComplaintQueue:
             "total": len(complaints),
             "by_status": dict(Counter(str(c.status) for c in complaints)),
             "by_category": dict(Counter(c.category for c in complaints)),
-            "by_place": dict(Counter(c.place for c in complaints)),
+            # 云溪古镇（金凤凰玉器店） counts for 云溪古镇: the premise is the case officer's.
+            "by_place": dict(Counter(c.place.split("（")[0] for c in complaints)),
             "open": len(open_items),
             "overdue": sum(1 for i in open_items if i.overdue),
             "overdue_rate": (

@@ -53,7 +53,10 @@ def test_statistics(db: Database) -> None:
         decision = "answer" if n < 3 else "none"  # three answered from an FAQ
         questions.record(SearchResult("门票多少钱", decision, hits), "web")
     first = service.submit(DRAFT, idempotency_key="s1", now=MONDAY)
-    service.submit(replace(DRAFT, category="价格欺诈"), idempotency_key="s2", now=MONDAY)
+    premise = "云溪古镇（金凤凰玉器店）"
+    service.submit(
+        replace(DRAFT, category="价格欺诈", place=premise), idempotency_key="s2", now=MONDAY
+    )
     workflow = Workflow(db, clock=lambda: datetime(2026, 11, 25, 15))  # replied in time
     workflow.apply(first.number, Change(Status.assigned, "admin", department="x"))
     workflow.apply(first.number, Change(Status.in_progress, "admin"))
@@ -62,6 +65,7 @@ def test_statistics(db: Database) -> None:
     assert stats["total"] == 2
     assert stats["by_category"] == {"强制购物": 1, "价格欺诈": 1}
     assert stats["by_status"] == {"已答复": 1, "已受理": 1}
+    assert stats["by_place"] == {"云溪古镇": 2}  # by area: the premise is the case officer's
     assert (stats["open"], stats["overdue"], stats["overdue_rate"]) == (1, 1, 1.0)
     assert stats["median_hours_to_reply"] is not None
     assert stats["conversations"] == 3
