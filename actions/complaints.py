@@ -14,6 +14,7 @@ from knowledge_base.pinyin import default_matcher
 from knowledge_base.text import to_simplified
 
 FORM = "complaint_form"
+SHOWN_FIELDS = ("target", "place", "incident_time", "category", "phone")  # said again: a yes
 FORM_SLOTS = (
     "description",
     "target",
@@ -751,7 +752,7 @@ class ValidateComplaintForm(FormValidationAction):
         shows (是的，就是华信旅行社)."""
         said = _said(tracker)
         asked = tracker.get_slot("requested_slot")
-        shown = [str(tracker.get_slot(slot) or "") for slot in FORM_SLOTS[:-1]]
+        shown = [_shown(tracker, slot) for slot in SHOWN_FIELDS]
         if asked == "confirmation" and (intake.confirms(said) or intake.agrees(said, shown)):
             return {"confirmation": True}
         # 是的，提交吧 said to a question (who?) by a tourist who has told all they will: the
@@ -785,7 +786,7 @@ class ActionAskConfirmation(Action):
                 text="抱歉，我没能确定您的意思。信息无误请回复“确认”；需要修改请直接说要改的内容，"
                 "例如“时间是昨天下午”。"
             )
-        slots = _as_filed({name: tracker.get_slot(name) for name in FORM_SLOTS})
+        slots = _as_filed({name: tracker.get_slot(name) for name in FORM_SLOTS}, tracker)
         dispatcher.utter_message(
             text=intake.summary(slots),
             buttons=[
@@ -796,10 +797,13 @@ class ActionAskConfirmation(Action):
         return []
 
 
-def _as_filed(slots: dict[str, Any]) -> dict[str, Any]:
+def _as_filed(slots: dict[str, Any], tracker: Tracker) -> dict[str, Any]:
     """The fields as the work order files them: the place with the shop, restaurant or lodging
     where it happened, which the case officer visits (云溪古镇（聚宝斋银饰店）; see
-    intake.premise_in); the read-back shows the same."""
+    intake.premise_in), unless the tourist put the place right at the read-back; the read-back
+    shows the same."""
+    if _place_put_right(tracker):
+        return slots
     place, story = str(slots.get("place") or ""), _read(str(slots.get("description") or ""))
     businesses = [name for name in known_names("business") if name in story]
     places = [name for name in known_names("place") if name in story]
@@ -808,6 +812,27 @@ def _as_filed(slots: dict[str, Any]) -> dict[str, Any]:
         return slots
     filed = premise if place in ("", UNNAMED) or place in premise else f"{place}（{premise}）"
     return {**slots, "place": filed}
+
+
+def _shown(tracker: Tracker, slot: str) -> str:
+    """The value of ``slot`` before the latest message set any (what the read-back showed)."""
+    values = [
+        e.get("value") for e in tracker.events if e.get("event") == "slot" and e.get("name") == slot
+    ]
+    return str(values[-1] if values else tracker.get_slot(slot) or "")
+
+
+def _place_put_right(tracker: Tracker) -> bool:
+    """Whether this run of the form set the place after its read-back was shown."""
+    shown = False
+    for event in tracker.events:
+        if event.get("event") == "active_loop" and event.get("name") == FORM:
+            shown = False  # a new run of the form
+        elif event.get("event") == "slot" and event.get("name") == "requested_slot":
+            shown = shown or event.get("value") == "confirmation"
+        elif shown and event.get("event") == "slot" and event.get("name") == "place":
+            return True
+    return False
 
 
 def _changed_by_latest_message(tracker: Tracker) -> bool:
@@ -827,7 +852,7 @@ class ActionSubmitComplaint(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        slots = _as_filed({name: tracker.get_slot(name) or "" for name in FORM_SLOTS[:-1]})
+        slots = _as_filed({name: tracker.get_slot(name) or "" for name in FORM_SLOTS[:-1]}, tracker)
         draft = ComplaintDraft(
             channel=channel_of(tracker.latest_message), sender=tracker.sender_id, **slots
         )
@@ -880,7 +905,8 @@ class ActionComplaintStatus(Action):
         )
         if not number:
             said = _said(tracker)
-            told = intake.states_complaint(said) or categories.reads_like_complaint(said)
+            told = intake.classify_category(said) not in (None, "其他")
+            told = told or intake.states_complaint(said) or categories.reads_like_complaint(said)
             if len(said) >= STORY_CHARS and told and not STATUS_ASKED.search(said):
                 # 订了民宿…到现在只退了一半，客服一直拖着; 行李箱被人打开过了…我要投诉: a grievance
                 # told, not a status asked.

@@ -158,6 +158,13 @@ def _pos_tagger() -> posseg.POSTokenizer:
     return posseg.POSTokenizer(_tokenizer())
 
 
+def dictionary_tag(word: str) -> str | None:
+    """The part of speech jieba's dictionary gives a word, None for a word it does not list
+    (a person's name it tags by its model: 张伟); the dictionary lists 温泉 and 毛巾 as nr."""
+    tag = _pos_tagger().word_tag_tab.get(word)
+    return str(tag) if tag is not None else None
+
+
 @lru_cache(maxsize=256)
 def tagged_words(text: str) -> tuple[tuple[str, str], ...]:
     """jieba's words of the text as written, with their part of speech (nr: a person's name).

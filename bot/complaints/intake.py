@@ -4,7 +4,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from knowledge_base.text import tagged_words
+from knowledge_base.text import dictionary_tag, tagged_words
 
 # Cues of each category: the category with the most cues in a text is its category.
 CATEGORIES: dict[str, re.Pattern[str]] = {
@@ -122,10 +122,10 @@ LEADING_WORDS = re.compile(
     r"|里厢个?|里头|里边"  # 古镇里厢个悦来客栈 (Shanghainese: the inn in the old town)
     r"|人家(?=[\u4e00-\u9fff])"  # 人家大酒店那边: that hotel (山水人家 keeps its name)
     r"|[拉带进回说坐乘玩]|要找|去找|归$"  # 拉回酒店: no hotel; 要找游船公司, 版权就归店里
-    r"|随(?![缘意心和])"  # 本月随夕阳红老年旅行社出游 (随缘客栈 keeps its name)
+    r"|(?<=[月周年天])随|跟随|随同"  # 本月随夕阳红老年旅行社出游 (随州宾馆, 随园客栈 keep theirs)
     r"|[写印标]着|写的是"  # 车门上写着顺达出租车公司
     r"|结果|但是|可是|不过"  # 结果门店的销售小陈
-    r"|贵局|督促|敦促|责令|恳请|希望|要求"  # a letter's plea: 恳请贵局督促景区尽快整改
+    r"|贵局|督促|敦促|责令|恳请"  # a letter's plea: 恳请贵局督促景区尽快整改
     r"|[的在是住去到被给了和把叫]|跟(?!拍)"  # 跟拍工作室
 )
 QUOTED = re.compile(r"[“「『\"]([^”」』\"]{2,20})[”」』\"]")
@@ -180,8 +180,13 @@ PERSON = re.compile(  # …and by the number on the badge: 0357号司机
     f"\\d{{2,6}}号{STAFF}|{STAFF}(?:{NICK}|{ENGLISH_ALONE})|{STAFF}{SIBLING}(?![姐哥])|姓[\u4e00-\u9fff]的?{STAFF}"
     f"|(?:(?:出租车|网约车|大巴|观光车)?{STAFF}|{WORD_START})[{SURNAMES}]{TITLE}"
 )
-SAID_ALONE = r"([\u4e00-\u9fff]{2,3}?)(?=[，。,.！!？?\s]|$)"  # a name with a pause after it
-FULL_NAME_CALLED = re.compile(f"(?:叫|名字是)(?:做)?{SAID_ALONE}")  # 叫张伟, 名字是周志刚
+# A name with a pause after it (not 他小吴: 他们都叫他小吴).
+SAID_ALONE = r"(?![他她佢我你])([\u4e00-\u9fff]{2,3}?)(?=[，。,.！!？?\s]|$)"
+# A full name said of the person, not 我叫张明 nor 下一站叫石林: 他叫张伟, 导游叫张伟, 名字是周志刚,
+# 导游是金桥旅行社的，叫张伟.
+FULL_NAME_CALLED = re.compile(
+    f"(?:(?:[他她佢]|{STAFF})(?:们都|都|们)?叫|名字[是叫]|[，,]\\s?叫)(?:做)?{SAID_ALONE}"
+)
 STAFF_FULL_NAME = re.compile(f"{STAFF}[{SURNAMES}][\u4e00-\u9fff]{{1,2}}")  # 导游周建平
 # Two characters said alone after 叫, a given name when the tagger reads one (导游叫大伟; not
 # 导游叫排队, 司机叫下车, 服务员叫经理: see staff_called).
@@ -279,8 +284,8 @@ CLEARED = re.compile(
     r"没毛病|挺好|还行|还可以|还将就|倒没|倒是没|没问题|没有问题|正规|很正常|挺实在|都实在|很满意"
     r"|特别好|很好|好得很|没关系|没得关系|无关|(?<![不没])(?:开心|愉快)"
     r"|几好|好耐心|蛮好|可客气|挺客气|很客气|杠好|怪好|可好了"  # Cantonese 几好, Shandong 杠好
-    # A letter's praise: 讲得十分用心，在此一并表扬; 味道不错，老板也实在.
-    r"|用心|表扬|热情|周到|耐心|好玩|舒服|尚可|妥当|秀丽|不错(?!过)|[也很挺蛮]实在"
+    # A letter's praise: 讲得十分用心，在此一并表扬; 老板也实在.
+    r"|用心|热情|周到|耐心|好玩|舒服|尚可|妥当|秀丽|[也很挺蛮]实在"
 )
 BOOKED = re.compile(
     r"[^，。,.！!？?；;]{0,8}?(?:(?<!退)订了|(?<!退)订的|预订|下单|下的单|报名|报了名|报的|付了?定金)"
@@ -299,8 +304,11 @@ REPORTING = re.compile(
 # 我要投诉, 替我爸妈投诉, 代老人投诉, 特此投诉, 向贵局投诉 (not 不想投诉, 值得投诉, 帮我查一下投诉).
 STATED = re.compile(
     r"(?<![不没必觉记懂值晓])(?:要|想|必须|得|来|特此)(?:投诉|举报)"
-    r"|(?<![不没别])(?<!不想)(?<!不要)[替帮代向][^，。,.！!？?；;\s查问看找]{1,8}?(?:投诉|举报)"
+    r"|(?P<for>(?<![不没别许谁敢])(?<!不想)(?<!不要)[替帮代向]"
+    r"[^，。,.！!？?；;\s查问看找哪谁啥说]{1,8}?(?:投诉|举报))"
 )
+# A question about complaining for someone or to someone: 能不能代别人投诉？ 向哪里投诉？
+ASKED = re.compile(r"[？?]|吗|能不能|可不可以|行不行|还是")
 HYPOTHETICAL = re.compile(r"如果|要是|假如|万一|的话")
 ASKING_HOW = re.compile(
     r"的话|电话|热线|渠道|途径|流程|方式|去哪|找谁|找哪|怎么|如何|哪里|哪个|什么部门|打什么|吗|么|呢"
@@ -482,6 +490,10 @@ def states_complaint(text: str) -> bool:
     for stated in STATED.finditer(text):
         before = text[max(stated.start() - 6, 0) : stated.start()]
         sentence = re.split(r"[。！!？?]", text[stated.end() :], maxsplit=1)[0]
+        if stated.group("for"):  # 我替我爸妈投诉, but not 我替他投诉行不行？
+            told = re.match(r"[^。！!？?]*[。！!？?]?", text[stated.end() :])
+            if ASKED.search(text[max(stated.start() - 8, 0) : stated.end()] + told.group(0)):  # type: ignore[union-attr]
+                continue
         if not HYPOTHETICAL.search(before) and not ASKING_HOW.search(sentence):
             return True
     return False
@@ -521,6 +533,8 @@ def agrees(text: str, told: Sequence[str] = ()) -> bool:
     filed (对，没有问题，麻烦你们了; 嗯嗯 好的; 对 就这个号 你给记上), saying again at most what
     the read-back ``told`` (是的，就是华信旅行社，麻烦您了)."""
     clauses = _clauses(text)
+    if re.search(r"[？?]\s*$|吗[？?。]?\s*$", text):
+        return False  # 是这样？ asks
     return any(AGREEING.fullmatch(c) for c in clauses) and all(
         AGREEING.fullmatch(c) or COURTEOUS.fullmatch(c) or PROCEED.fullmatch(c) or restates(c, told)
         for c in clauses
@@ -982,7 +996,8 @@ def _called_in_role(story: Story, name: str, role: str, agency: str | None) -> s
     it is said: 溪语讲解服务部的讲解员 高高瘦瘦的 他们都叫他小吴, 青峰假日旅行社的 导游是个戴眼镜
     的女的 自己说叫小美, 导游是金桥旅行社的，叫张伟 (None when ``name`` is not said of them)."""
     text = story.text
-    calls = re.finditer(f"{role}[^。！？!?]{{0,24}}?(?:{CALLED.pattern}|叫{SAID_ALONE})", text)
+    said = f"{role}[^。！？!?]{{0,24}}?(?:{CALLED.pattern}|{FULL_NAME_CALLED.pattern})"
+    calls = re.finditer(said, text)
     if not re.search(f"{name}(?:的|这个|那个)?{role}", text) and not any(
         name in c.groups() for c in calls
     ):
@@ -1027,7 +1042,9 @@ def is_full_name(name: str) -> bool:
     if re.fullmatch(f"[{SURNAMES}]{TITLE}", name):
         return False
     tagged = tagged_words(name)
-    return len(tagged) == 1 and tagged[0][1] == "nr"
+    # A word of two the dictionary lists is a word, whatever its tag (温泉, 石林, 白云).
+    listed = len(name) == 2 and dictionary_tag(name) is not None
+    return len(tagged) == 1 and tagged[0][1] == "nr" and not listed
 
 
 def is_person(name: str) -> bool:
@@ -1073,6 +1090,20 @@ def desk_at(text: str, places: Sequence[str], business: str | None) -> re.Match[
     return None
 
 
+# Where a guide takes tourists: 带我们去, 把全团带进城郊的, 拉进一个叫“…”的 (not 没带我们去).
+TAKEN_INTO = re.compile(
+    r"(?<![没不别])(?:带|拉|领|送)(?:着|了)?[^，。,.！!？?；;]{0,12}?(?:进|到|去)"
+)
+
+
+def taken_into(text: str, name: str) -> bool:
+    """The tourists were taken into ``name``: 导游把全团带进城郊的玉缘坊珠宝城."""
+    return any(
+        TAKEN_INTO.search(text, max(at.start() - 20, 0), at.start())
+        for at in re.finditer(re.escape(name), text)
+    )
+
+
 # Businesses that are no premises the tourists were in: companies, vehicles, boats and trails.
 NOT_PREMISES = re.compile(
     "(?:公司|车队|客运|专线|车行|租车|出租车|漂流|游船|索道|飞索|滑索|筏队|船队|漂流队|旅行团"
@@ -1085,8 +1116,8 @@ def premise_in(
 ) -> str | None:
     """The shop, restaurant or lodging where it happened, which the case officer visits: the
     business complained of when it is one (聚宝斋银饰店（店员）), or the one a guide took the
-    tourists to (导游周志刚…把全团带进城郊的玉缘坊珠宝城), named nearest to what went wrong and
-    neither a setting nor cleared; ``businesses`` and ``places`` are the known ones the text
+    tourists into (导游周志刚…把全团带进城郊的玉缘坊珠宝城), named nearest to what went wrong and
+    not cleared; ``businesses`` and ``places`` are the known ones the text
     names. None for a driver, a boat or a place complained of."""
 
     def is_premise(name: str) -> bool:
@@ -1106,17 +1137,25 @@ def premise_in(
     if not (any(agency in business for agency in AGENCIES) or is_guide(business)):
         if not re.match("导游|领队", person or business):
             return None
+    text = without_negated(text)  # 不是在金凤凰玉器店，是在车上
     said = _said_names(text, list(businesses), named_businesses(text))  # 一个叫“一品茗茶庄”的茶叶店
     names = [n for n in said if is_premise(n)]
     kept = [
         n
         for n in names
-        if not is_setting(text, n) and not is_cleared(text, n, names) and not planned(n, text)
+        if taken_into(text, n) and not is_cleared(text, n, names) and not planned(n, text)
     ]
     if not kept:
         return None
     cue = cue_position(text)
-    return min(kept, key=lambda n: abs(text.find(n) - cue)) if cue is not None else kept[0]
+    chosen = min(kept, key=lambda n: abs(text.find(n) - cue)) if cue is not None else kept[0]
+    # 带我们去一个茶叶店…茶叶店叫一品云雾茶庄: the shop by its name.
+    named_as = re.search(
+        f"{re.escape(chosen)}(?:的名字|名)?叫[“「]?([^，。,.！!？?”」\\s]{{2,12}})", text
+    )
+    if named_as and is_premise(named_as.group(1)):
+        return named_as.group(1)
+    return chosen
 
 
 def came_from(text: str, place: str) -> bool:

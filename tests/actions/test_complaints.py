@@ -114,6 +114,16 @@ def test_the_order_and_its_read_back_file_the_shop_a_guide_took_them_to(
     [filed] = services.queue.find(Filters())
     assert filed.complaint.place == "云溪古镇（金凤凰玉器店）"
     assert tracker.slots["place"] == "云溪古镇"  # what the tourist may still correct
+    # Put right at the read-back, the place is filed as the tourist said it.
+    tracker.events = [
+        {"event": "slot", "name": "requested_slot", "value": "confirmation"},
+        {"event": "user", "text": "地点是白鹭洲"},
+        {"event": "slot", "name": "place", "value": "白鹭洲湿地公园"},
+    ]
+    tracker.slots["place"] = "白鹭洲湿地公园"
+    dispatcher = CollectingDispatcher()
+    ActionAskConfirmation().run(dispatcher, tracker, DOMAIN)
+    assert "发生地点：白鹭洲湿地公园\n" in dispatcher.messages[0]["text"]
 
 
 def test_status_by_number(services: Services) -> None:
@@ -1083,6 +1093,18 @@ async def test_agreement_at_the_read_back_confirms_and_a_desk_refines_a_bare_bus
     again = {"text": "是的，就是华信旅行社，麻烦您了。", "intent": {"name": "thank"}}
     slots = await validated(again, target="华信旅行社", requested_slot="confirmation")
     assert slots["confirmation"] is True
+    # What the read-back did not show is no yes said again: 对，是白鹭洲 puts the place right.
+    tracker = saved_tracker("complaint_first_message")
+    tracker.latest_message = {"text": "对，是白鹭洲", "intent": {"name": "inform"}, "entities": []}
+    tracker.slots = {**tracker.slots, "place": "云溪古镇", "requested_slot": "confirmation"}
+    tracker.events = [
+        {"event": "slot", "name": "place", "value": "云溪古镇"},
+        {"event": "slot", "name": "requested_slot", "value": "confirmation"},
+        {"event": "user", "text": "对，是白鹭洲"},
+    ]
+    events = await ValidateComplaintForm().run(CollectingDispatcher(), tracker, FORM_DOMAIN)
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots["place"] == "白鹭洲湿地公园" and slots.get("confirmation") is not True
     slots = await validated(
         {"text": "我就去天池观光车售票处说回程不坐了，售票员说不退", "intent": {"name": "inform"}},
         target="天池观光车",

@@ -1649,3 +1649,66 @@ def test_a_letter_about_railings_concerns_the_scenic_area() -> None:
         "现场没有任何警示牌，也没看见工作人员。特此反映，恳请贵局督促景区尽快整改。"
     )
     assert intake.find_target(text, ["龙潭农家乐"], ["龙潭瀑布"]) == "龙潭瀑布（工作人员）"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "中午在龙潭农家乐吃饭，下午导游在车上强迫我们交钱",  # where they ate, not where it happened
+        "不是在金凤凰玉器店，是在车上骂人",  # taken back
+        "导游没带我们去金凤凰玉器店，直接在车上卖玉",  # not taken there
+        "晚上回到悦来客栈才发现",
+        "路过金凤凰玉器店",
+    ],
+)
+def test_no_premise_where_a_guide_did_not_take_them(text: str) -> None:
+    assert intake.premise_in(text, "华夏旅行社（导游）", ["悦来客栈", "龙潭农家乐"]) is None
+
+
+def test_a_kind_taken_into_and_named_later_is_filed_by_its_name() -> None:
+    text = (
+        "导游带我们去一个茶叶店，说是参观，可是进去以后关门\n茶叶店叫一品云雾茶庄，在去青峰山的路上"
+    )
+    assert intake.premise_in(text, "金桥旅行社（导游张伟）") == "一品云雾茶庄"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["是这样？", "这样就对了？", "无误？", "属实吗"],  # questions, not yeses
+)
+def test_a_question_at_the_read_back_does_not_agree(text: str) -> None:
+    assert not intake.agrees(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "向哪里投诉？",
+        "请问向哪个部门投诉旅行社？",
+        "能不能代别人投诉？",
+        "我替他投诉行不行？",
+        "导游说谁向旅游局投诉就不退钱",
+        "他威胁我们不许向上投诉",
+    ],
+)
+def test_asking_where_or_whether_to_complain_for_someone_states_nothing(text: str) -> None:
+    assert not intake.states_complaint(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("张导强迫购物。我叫张明，电话13912345678", "张导"),  # the tourist's own name
+        ("石导说下一站叫石林", "石导"),
+        ("投诉希望之星酒店", "希望之星酒店"),
+        ("投诉随州宾馆", "随州宾馆"),
+        ("龙潭农家乐的菜不错。结账时一盘青菜收了一百八，宰客。", "龙潭农家乐"),
+    ],
+)
+def test_names_kept_whole_and_no_name_borrowed(text: str, target: str) -> None:
+    businesses = [b for b in ("龙潭农家乐",) if b in text]
+    assert intake.find_target(text, businesses, []) == target
+
+
+def test_a_dictionary_word_tagged_as_a_name_is_no_full_name() -> None:
+    assert not any(intake.is_full_name(w) for w in ("温泉", "毛巾", "石林", "白云"))
