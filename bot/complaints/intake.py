@@ -490,10 +490,10 @@ def states_complaint(text: str) -> bool:
     for stated in STATED.finditer(text):
         before = text[max(stated.start() - 6, 0) : stated.start()]
         sentence = re.split(r"[。！!？?]", text[stated.end() :], maxsplit=1)[0]
-        if stated.group("for"):  # 我替我爸妈投诉, but not 我替他投诉行不行？
-            told = re.match(r"[^。！!？?]*[。！!？?]?", text[stated.end() :])
-            if ASKED.search(text[max(stated.start() - 8, 0) : stated.end()] + told.group(0)):  # type: ignore[union-attr]
-                continue
+        # 我替我爸妈投诉, but not 我替他投诉行不行？ (the sentence read to its mark).
+        asked = text[max(stated.start() - 8, 0) : stated.end() + len(sentence) + 1]
+        if stated.group("for") and ASKED.search(asked):
+            continue
         if not HYPOTHETICAL.search(before) and not ASKING_HOW.search(sentence):
             return True
     return False
@@ -1134,9 +1134,9 @@ def premise_in(
     business, _, person = (target or "").partition("（")
     if is_premise(business):
         return business if business in text else None
-    if not (any(agency in business for agency in AGENCIES) or is_guide(business)):
-        if not re.match("导游|领队", person or business):
-            return None
+    guided = any(agency in business for agency in AGENCIES) or is_guide(business)
+    if not (guided or (person or business).startswith(tuple(EMPLOYERS))):  # 华夏旅行社（导游）
+        return None
     text = without_negated(text)  # 不是在金凤凰玉器店，是在车上
     said = _said_names(text, list(businesses), named_businesses(text))  # 一个叫“一品茗茶庄”的茶叶店
     names = [n for n in said if is_premise(n)]
